@@ -1,0 +1,62 @@
+"""The README's promises hold: two quickstart commands, CI runs the test one, the example runs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", README, flags=re.MULTILINE | re.DOTALL)
+    assert match, f"README has no '## {title}' section"
+    return match.group(1)
+
+
+def _code_blocks(text: str, lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", text, flags=re.DOTALL)
+
+
+def _commands(block: str) -> list[str]:
+    return [line.split("#")[0].strip() for line in block.splitlines() if line.split("#")[0].strip()]
+
+
+def test_quickstart_has_exactly_two_commands_lab_and_test():
+    blocks = _code_blocks(_section("Quickstart"), "bash")
+    assert len(blocks) == 1
+    commands = _commands(blocks[0])
+    assert commands == ["python3 course.py lab", "python3 course.py test"]
+
+
+def test_ci_runs_the_readme_test_command():
+    test_command = _commands(_code_blocks(_section("Quickstart"), "bash")[0])[1]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert test_command in _commands(ci)
+    assert "set -euo pipefail" in ci
+
+
+def test_syllabus_links_every_existing_notebook():
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        assert f"(notebooks/{path.name})" in README, f"README's syllabus does not link {path.name}"
+
+
+def test_fast_mode_variable_is_documented():
+    assert "MUSICLEARN_FAST=1" in _section("Fast mode")
+
+
+def test_helpers_example_runs(tmp_path):
+    from musiclearn import audio
+
+    t = np.arange(22050 * 2) / 22050
+    audio.save(tmp_path / "song.wav", (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), sr=22050)
+    example = _code_blocks(_section("Use the helpers in your own project"), "python")[0]
+    check = "\nassert S.shape[0] == 64 and M.shape[0] == 13 and len(melodies) == 213\n"
+    result = subprocess.run([sys.executable, "-c", example + check], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
