@@ -206,7 +206,7 @@ def test_show_states_the_task_and_how_to_check_it():
 # --------------------------------------------------------------------------- the registry
 
 def test_unknown_id_suggests_close_matches():
-    with pytest.raises(ValueError, match=r"There is no exercise '02\.han'\. Did you mean '02\.hann'\?"):
+    with pytest.raises(ValueError, match=r"There is no exercise '02\.han'\. Did you mean '02\.hann'"):
         check("02.han", np.hanning)
 
 

@@ -1,0 +1,1 @@
+"""Exercise definitions for the notebooks, one module per notebook (``nbNN.py``)."""
