@@ -1,0 +1,433 @@
+"""Benchmarks: ``python -m musiclearn.bench COMMAND [options]``.
+
+Notebook: ``04_stft_and_spectrograms.ipynb`` and ``06_mfcc.ipynb`` quote the
+``features`` numbers; timing targets live here, not in the unit tests.
+
+Commands
+--------
+features
+    Wall time of musiclearn's ``stft``, ``melspectrogram`` and ``mfcc``
+    against librosa's on 60 s of 22.05 kHz audio, and of batched MFCCs with
+    ``torch_features.MFCC`` (CPU, and CUDA when available) against a librosa
+    loop over 64 clips of 5 s. Prints a table; ``--json OUT`` also writes::
+
+        {"benchmark": "features", "device": "cpu", ...,
+         "results": [{"name": "stft", "ours_s": ..., "librosa_s": ...,
+                      "ratio": ..., "target_ratio": 1.2, "meets_target": true,
+                      "max_rel_diff": ...}, ...],
+         "versions": {...}}
+
+    ``ratio`` is ours / librosa's time (below 1: we are faster). Targets:
+    the NumPy functions within 1.2× of librosa's time; the torch batch at
+    least 2× faster than the librosa loop (ratio ≤ 0.5). ``--threads 1``
+    gives both sides one core: on a machine shared with other busy
+    processes, multithreaded runs (torch's OpenMP, NumPy's OpenBLAS) can
+    slow down many-fold, so the report also records the load average.
+
+Each command is one entry in ``COMMANDS``: a help line, a function that adds
+its options to an ``argparse`` sub-parser, and a function that runs it and
+returns the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+__all__ = ["COMMANDS", "Command", "main", "run_features", "time_median", "time_pair"]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One ``python -m musiclearn.bench`` sub-command."""
+
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def time_median(
+    fn: Callable[[], Any], *, repeats: int = 5, warmup: int = 1,
+    sync: Optional[Callable[[], None]] = None,
+) -> float:
+    """Median wall time of ``fn()`` in seconds over ``repeats`` runs, after ``warmup`` untimed runs.
+
+    Parameters
+    ----------
+    fn : callable
+        The work to time, called with no arguments.
+    repeats : int, default 5
+        Timed runs (at least 1); the median resists one-off hiccups.
+    warmup : int, default 1
+        Untimed runs first (caches, lazy imports, GPU kernels).
+    sync : callable, optional
+        Called after each run before the clock stops (e.g.
+        ``torch.cuda.synchronize`` so GPU work is counted).
+
+    Returns
+    -------
+    float
+        Seconds.
+
+    Examples
+    --------
+    >>> from musiclearn.bench import time_median
+    >>> time_median(lambda: sum(range(1000)), repeats=3) > 0
+    True
+    """
+    if repeats < 1:
+        raise ValueError(f"repeats must be at least 1, got {repeats}.")
+    for _ in range(warmup):
+        fn()
+        if sync is not None:
+            sync()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        if sync is not None:
+            sync()
+        times.append(time.perf_counter() - start)
+    return float(statistics.median(times))
+
+
+def time_pair(
+    ours: Callable[[], Any], theirs: Callable[[], Any], *, repeats: int = 5, warmup: int = 1,
+    sync: Optional[Callable[[], None]] = None, pause: float = 0.25,
+) -> tuple[float, float]:
+    """Median wall times of two functions, timed in alternation.
+
+    Alternating (ours, theirs, ours, theirs, …) means a burst of load from
+    another process slows both, so their ratio stays fair on a shared machine.
+
+    Parameters
+    ----------
+    ours, theirs : callable
+        The two pieces of work, called with no arguments.
+    repeats, warmup, sync
+        As in :func:`time_median` (``sync`` is used after ``ours``).
+    pause : float, default 0.25
+        Seconds to sleep before each timed run. Thread pools (PyTorch's
+        OpenMP, NumPy's OpenBLAS) keep their threads spinning for a while
+        after a call; without a pause, one library's spinning threads would
+        steal the cores from the other one's next run.
+
+    Returns
+    -------
+    tuple of float
+        ``(ours_seconds, theirs_seconds)``, each a median.
+
+    Examples
+    --------
+    >>> from musiclearn.bench import time_pair
+    >>> fast, slow = time_pair(lambda: sum(range(10)), lambda: sum(range(100_000)), repeats=3)
+    >>> fast < slow
+    True
+    """
+    if repeats < 1:
+        raise ValueError(f"repeats must be at least 1, got {repeats}.")
+    a = _Timer(ours, sync)
+    b = _Timer(theirs, None)
+    for _ in range(warmup):
+        a.run()
+        b.run()
+    for _ in range(repeats):
+        time.sleep(pause)
+        a.times.append(a.run())
+        time.sleep(pause)
+        b.times.append(b.run())
+    return float(statistics.median(a.times)), float(statistics.median(b.times))
+
+
+class _Timer:
+    def __init__(self, fn: Callable[[], Any], sync: Optional[Callable[[], None]]) -> None:
+        self.fn, self.sync, self.times = fn, sync, []
+
+    def run(self) -> float:
+        start = time.perf_counter()
+        self.fn()
+        if self.sync is not None:
+            self.sync()
+        return time.perf_counter() - start
+
+
+# ----------------------------------------------------------------------------- features
+
+NUMPY_TARGET = 1.2  # ours may take at most 1.2× librosa's time
+TORCH_TARGET = 0.5  # the torch batch must be at least 2× faster than the librosa loop
+
+
+def _test_signal(seconds: float, sr: int, seed: int) -> "np.ndarray":  # noqa: F821
+    """A chirp from 100 Hz to 8 kHz plus a little white noise, float32."""
+    import numpy as np
+
+    t = np.arange(int(round(seconds * sr))) / sr
+    f0, f1 = 100.0, 8000.0
+    # Exponential chirp: phase is the integral of f0·(f1/f0)^(t/T).
+    k = np.log(f1 / f0) / seconds
+    phase = 2 * np.pi * f0 * (np.exp(k * t) - 1.0) / k
+    rng = np.random.default_rng(seed)
+    return (0.5 * np.sin(phase) + 0.05 * rng.standard_normal(t.size)).astype(np.float32)
+
+
+def _max_rel_diff(ours: Any, theirs: Any) -> float:
+    import numpy as np
+
+    ours, theirs = np.asarray(ours), np.asarray(theirs)
+    scale = float(np.max(np.abs(theirs))) or 1.0
+    return float(np.max(np.abs(ours - theirs)) / scale)
+
+
+def _load_average() -> Optional[float]:
+    """The 1-minute load average (runnable processes), where the OS reports one."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
+def _versions() -> dict[str, str]:
+    import librosa
+    import numpy
+    import scipy
+    import torch
+
+    from . import __version__
+
+    return {
+        "python": platform.python_version(),
+        "musiclearn": __version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "librosa": librosa.__version__,
+        "torch": torch.__version__,
+    }
+
+
+def run_features(
+    *, seconds: float = 60.0, sr: int = 22050, clips: int = 64, clip_seconds: float = 5.0,
+    repeats: int = 5, use_cuda: Optional[bool] = None, seed: int = 0,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Time musiclearn's feature functions against librosa's; return the report as a dict.
+
+    Parameters
+    ----------
+    seconds : float, default 60.0
+        Length of the test signal for the NumPy functions, in seconds.
+    sr : int, default 22050
+        Sampling rate in Hz.
+    clips, clip_seconds : int, float, default 64 and 5.0
+        The batch for the torch MFCC benchmark: ``clips`` signals of ``clip_seconds`` s.
+    repeats : int, default 5
+        Timed runs per measurement (the median is reported).
+    use_cuda : bool, optional
+        Also time the torch batch on the GPU; default: when CUDA is available.
+    seed : int, default 0
+        Seed of the noise in the test signals.
+    log : callable, default print
+        Receives one progress line per measurement.
+
+    Returns
+    -------
+    dict
+        ``{"benchmark", "device", "results": [...], "versions", ...}`` as
+        described in the module docstring.
+
+    Examples
+    --------
+    >>> from musiclearn.bench import run_features
+    >>> report = run_features(seconds=1.0, clips=2, clip_seconds=0.5, repeats=1,
+    ...                       log=lambda line: None)   # doctest: +SKIP
+    >>> [r["name"] for r in report["results"]][:3]      # doctest: +SKIP
+    ['stft', 'melspectrogram', 'mfcc']
+    """
+    import librosa
+    import numpy as np
+    import torch
+
+    from .mel import melspectrogram
+    from .mfcc import mfcc
+    from .stft import stft
+    from .torch_features import MFCC
+
+    if use_cuda is None:
+        use_cuda = torch.cuda.is_available()
+    elif use_cuda and not torch.cuda.is_available():
+        raise ValueError("use_cuda=True but torch finds no CUDA GPU; leave it None to use one only when present.")
+
+    load_before = _load_average()
+    y = _test_signal(seconds, sr, seed)
+    batch = np.stack([_test_signal(clip_seconds, sr, seed + 1 + i) for i in range(clips)])
+    results: list[dict[str, Any]] = []
+
+    def record(name: str, what: str, ours_s: float, librosa_s: float, target: float, diff: float) -> None:
+        entry = {
+            "name": name,
+            "what": what,
+            "ours_s": ours_s,
+            "librosa_s": librosa_s,
+            "ratio": ours_s / librosa_s,
+            "target_ratio": target,
+            "meets_target": ours_s / librosa_s <= target,
+            "max_rel_diff": diff,
+        }
+        results.append(entry)
+        log(f"  {name:22s} ours {ours_s * 1e3:9.1f} ms   librosa {librosa_s * 1e3:9.1f} ms   "
+            f"ratio {entry['ratio']:5.2f} (target ≤ {target})")
+
+    numpy_cases = [
+        ("stft", f"stft of {seconds:g} s", lambda: stft(y), lambda: librosa.stft(y)),
+        ("melspectrogram", f"melspectrogram of {seconds:g} s",
+         lambda: melspectrogram(y, sr=sr), lambda: librosa.feature.melspectrogram(y=y, sr=sr)),
+        ("mfcc", f"mfcc of {seconds:g} s", lambda: mfcc(y, sr=sr), lambda: librosa.feature.mfcc(y=y, sr=sr)),
+    ]
+    for name, what, ours, theirs in numpy_cases:
+        diff = _max_rel_diff(ours(), theirs())
+        record(name, what, *time_pair(ours, theirs, repeats=repeats), NUMPY_TARGET, diff)
+
+    def librosa_loop() -> list:
+        return [librosa.feature.mfcc(y=clip, sr=sr) for clip in batch]
+
+    reference = np.stack(librosa_loop())
+    devices = ["cpu"] + (["cuda"] if use_cuda else [])
+    for device in devices:
+        module = MFCC(sr=sr).to(device)
+        x = torch.from_numpy(batch).to(device)
+        sync = torch.cuda.synchronize if device == "cuda" else None
+
+        def torch_batch(module: MFCC = module, x: torch.Tensor = x) -> torch.Tensor:
+            # Feature extraction in a data pipeline needs no autograd graph.
+            with torch.inference_mode():
+                return module(x)
+
+        diff = _max_rel_diff(torch_batch().cpu().numpy(), reference)
+        record(f"mfcc_batch_torch_{device}", f"MFCC of {clips} × {clip_seconds:g} s clips, batched on {device}",
+               *time_pair(torch_batch, librosa_loop, repeats=repeats, sync=sync), TORCH_TARGET, diff)
+
+    gpu = torch.cuda.get_device_name(0) if use_cuda else None
+    load_after = _load_average()
+    return {
+        "benchmark": "features",
+        "device": "cuda" if use_cuda else "cpu",
+        "gpu": gpu,
+        "cpu": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        # Other processes competing for the cores make timings (librosa's
+        # multithreaded BLAS especially) swing widely; this says how busy it was.
+        "load_average": {"before": load_before, "after": load_after},
+        "thread_env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")},
+        "signal": {"sr": sr, "seconds": seconds, "clips": clips, "clip_seconds": clip_seconds, "dtype": "float32"},
+        "repeats": repeats,
+        "results": results,
+        "versions": _versions(),
+    }
+
+
+def _configure_features(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", metavar="OUT", type=Path, help="also write the report as JSON to OUT")
+    parser.add_argument("--repeats", metavar="N", type=int, default=None,
+                        help="timed runs per measurement, median reported (default 5; 1 with --quick)")
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny sizes (5 s signal, 4 clips of 1 s) to check the command works, not to time it")
+    parser.add_argument("--no-cuda", action="store_true", help="skip the GPU measurement even if CUDA is available")
+    parser.add_argument("--threads", metavar="N", type=int, default=None,
+                        help="CPU threads for torch and for NumPy's BLAS (default: the libraries' own choice); "
+                             "--threads 1 compares one core with one core and is steady on a busy machine")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the noise in the test signals")
+
+
+def _limit_threads(n: int) -> None:
+    """Use ``n`` CPU threads in torch and (if NumPy is not loaded yet) in its BLAS."""
+    if "numpy" not in sys.modules:
+        # OpenBLAS and MKL read these once, when NumPy loads them.
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = str(n)
+    import torch
+
+    torch.set_num_threads(n)
+
+
+def _run_features_command(args: argparse.Namespace) -> int:
+    repeats = args.repeats if args.repeats is not None else (1 if args.quick else 5)
+    if repeats < 1:
+        print(f"--repeats must be at least 1, got {repeats}", file=sys.stderr)
+        return 2
+    if args.threads is not None:
+        if args.threads < 1:
+            print(f"--threads must be at least 1, got {args.threads}", file=sys.stderr)
+            return 2
+        _limit_threads(args.threads)
+    sizes = dict(seconds=5.0, clips=4, clip_seconds=1.0) if args.quick else {}
+    print("musiclearn vs librosa: median wall time" + (" (quick mode: sizes too small to judge speed)" if args.quick else ""))
+    report = run_features(repeats=repeats, use_cuda=False if args.no_cuda else None, seed=args.seed, **sizes)
+    report["quick"] = bool(args.quick)
+    print()
+    print(_format_table(report))
+    if args.json is not None:
+        from ._cache import atomic_write_bytes
+
+        atomic_write_bytes(args.json, (json.dumps(report, indent=2) + "\n").encode("utf-8"))
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+def _format_table(report: dict[str, Any]) -> str:
+    lines = [f"{'benchmark':24s} {'ours':>10s} {'librosa':>10s} {'ratio':>7s} {'target':>7s}  ok   max rel diff",
+             "-" * 78]
+    for r in report["results"]:
+        lines.append(
+            f"{r['name']:24s} {r['ours_s'] * 1e3:8.1f}ms {r['librosa_s'] * 1e3:8.1f}ms "
+            f"{r['ratio']:7.2f} {'≤' + str(r['target_ratio']):>7s}  {'yes' if r['meets_target'] else 'NO ':3s}  "
+            f"{r['max_rel_diff']:.1e}"
+        )
+    lines.append(f"device: {report['device']}" + (f" ({report['gpu']})" if report.get("gpu") else "")
+                 + f", torch threads: {report['torch_threads']}, repeats: {report['repeats']}")
+    load = [v for v in report["load_average"].values() if v is not None]
+    cores = report.get("cpu_count") or 1
+    if load and max(load) > 0.75 * cores:
+        lines.append(f"note: the machine was busy (load average {max(load):.1f} on {cores} cores); "
+                     "timings, librosa's in particular, may be noisy. Run again when it is idle.")
+    return "\n".join(lines)
+
+
+COMMANDS: dict[str, Command] = {
+    "features": Command(
+        help="DSP speed: stft / melspectrogram / mfcc and batched torch MFCC against librosa",
+        configure=_configure_features,
+        run=_run_features_command,
+    ),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m musiclearn.bench", description="musiclearn benchmarks."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, command in COMMANDS.items():
+        command.configure(sub.add_parser(name, help=command.help, description=command.help))
+    return parser
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Run ``python -m musiclearn.bench`` with ``argv`` (default: the command line); return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return COMMANDS[args.command].run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
