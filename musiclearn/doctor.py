@@ -18,6 +18,7 @@ Notebook: ``00_welcome.ipynb`` runs this check and explains its rows.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import importlib
 import importlib.util
@@ -497,7 +498,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"unknown option {unknown[0]!r}; usage: python -m musiclearn doctor [--json]", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    rows = report()
+    # Libraries chatter on import (pyfluidsynth prints where it found FluidSynth when CI is set):
+    # stdout carries only the report, so that `--json` output always parses.
+    with contextlib.redirect_stdout(sys.stderr):
+        rows = report()
     if "--json" in args:
         payload = rows.to_dict()
         payload["seconds"] = round(time.perf_counter() - started, 2)

@@ -326,3 +326,12 @@ def test_report_renders_as_html_with_coloured_statuses():
     assert "#9a6700" in page and "1 ok, 1 warn, 0 FAIL" in page
     assert rows.ok and not doctor.Report([doctor.Check("x", "FAIL", "broken", "fix it")]).ok
     assert str(rows) == rows.to_text()
+
+
+def test_cli_json_stays_parseable_when_libraries_print_on_import():
+    # pyfluidsynth prints where it found FluidSynth when CI is set; that must not reach stdout.
+    env = dict(os.environ, CI="true")
+    result = subprocess.run([sys.executable, "-m", "musiclearn", "doctor", "--json"], capture_output=True,
+                            text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["ok"] is True
