@@ -24,6 +24,16 @@ features
     processes, multithreaded runs (torch's OpenMP, NumPy's OpenBLAS) can
     slow down many-fold, so the report also records the load average.
 
+melody
+    Next-pitch prediction by k-fold cross-validation on a corpus (default
+    ``kinder0``): n-gram baselines, and LSTM/transformer models trained
+    in-domain and pretrained on the rest of Essen, each alone and mixed with
+    a short-term model (COURSE.md §6). ``--json OUT`` writes
+    ``{"dataset", "folds", "device", "results": [{"model", "track",
+    "bits_per_note", "bits_per_note_folds", "accuracy", "seconds", ...}]}``.
+    The logic lives in :mod:`musiclearn.melody_bench` (notebook
+    ``10_rnn_and_transformer.ipynb``).
+
 Each command is one entry in ``COMMANDS``: a help line, a function that adds
 its options to an ``argparse`` sub-parser, and a function that runs it and
 returns the exit status.
@@ -406,7 +416,19 @@ COMMANDS: dict[str, Command] = {
         configure=_configure_features,
         run=_run_features_command,
     ),
+    "melody": Command(
+        help="melody benchmark: bits per note of n-gram, LSTM and transformer models by k-fold CV (kinder0)",
+        configure=lambda parser: _melody().configure(parser),
+        run=lambda args: _melody().run_command(args),
+    ),
 }
+
+
+def _melody() -> Any:
+    """The melody benchmark's module, imported only when its command runs."""
+    from . import melody_bench
+
+    return melody_bench
 
 
 def _parser() -> argparse.ArgumentParser:
