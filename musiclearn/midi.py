@@ -393,8 +393,8 @@ def _meta_fields(type_byte: int, payload: bytes) -> tuple[str, dict, Optional[st
         sharps = payload[0] - 256 if payload[0] > 127 else payload[0]
         mode = payload[1]
         if not -7 <= sharps <= 7 or mode not in (0, 1):
-            return kind, {"data": tuple(payload)}, (f"key signature with {sharps} sharps and mode {mode} does not exist "
-                                                    "(-7..7 sharps, mode 0 = major or 1 = minor)")
+            return kind, {"data": tuple(payload)}, (f"key signature with {sharps} sharps and mode {mode} does not "
+                                                    "exist (-7..7 sharps, mode 0 = major or 1 = minor)")
         key = _MAJOR_KEYS[sharps + 7] if mode == 0 else _MINOR_KEYS[sharps + 7] + "m"
         return kind, {"key": key}, None
     return kind, {"data": tuple(payload)}, None  # sequencer_specific
@@ -408,8 +408,9 @@ class _Parsed:
     ntracks: int
     division: int
     records: list
-    tracks: list  # per track: list of (tick, message bytes with explicit status, Event)
+    tracks: list  # per track: list of (tick, message with explicit status byte, kind, delta, problem, fields)
     repairs: list  # sentences, one per irregularity
+    unknown_chunks: int
 
     def rebuilt(self) -> bytes:
         """A clean file with the same music: explicit status bytes, true chunk lengths, end-of-track events.
@@ -424,8 +425,8 @@ class _Parsed:
         for track in self.tracks:
             body, last = bytearray(), 0
             end_tick = track[-1][0] if track else 0
-            for tick, message, record in track:
-                if record.problem is not None or record.kind in ("end_of_track", "unknown_meta", "sysex"):
+            for tick, message, kind, _, problem, _ in track:
+                if problem is not None or kind in ("end_of_track", "unknown_meta", "sysex"):
                     continue
                 body += _vlq_bytes(tick - last) + message
                 last = tick
@@ -436,24 +437,30 @@ class _Parsed:
     @property
     def needs_rebuild(self) -> bool:
         """mido would misread or refuse the file as it is (see :meth:`rebuilt`)."""
-        if self.repairs or any(record.kind == "unknown_chunk" for record in self.records):
+        if self.repairs or self.unknown_chunks:
             return True
         for track in self.tracks:
-            for _, message, record in track:
-                if record.kind == "unknown_meta" and record.delta:
+            for _, _, kind, delta, _, fields in track:
+                if kind == "unknown_meta" and delta:
                     return True
-                if record.kind == "sysex" and max(record.fields["data"], default=0) > 127:
+                if kind == "sysex" and max(fields["data"], default=0) > 127:
                     return True
         return False
 
 
 class _Reader:
-    """Walks the bytes of a Standard MIDI File once, by hand (no mido), recording every byte."""
+    """Walks the bytes of a Standard MIDI File once, by hand (no mido).
 
-    def __init__(self, data: bytes, where: object) -> None:
+    With ``keep_records`` every byte ends up in an :class:`Event`; without,
+    only what :func:`load` needs is kept, which reads large files faster.
+    """
+
+    def __init__(self, data: bytes, where: object, *, keep_records: bool = True) -> None:
         self.data = data
         self.n = len(data)
         self.where = where
+        self.keep = keep_records
+        self.unknown_chunks = 0
         self.records: list[Event] = []
         self.tracks: list[list] = []
         self.repairs: list[str] = []
@@ -485,8 +492,9 @@ class _Reader:
 
     def ignore(self, start: int, end: int, why: str, track: Optional[int] = None) -> None:
         if end > start:
-            self.records.append(Event(start, self.data[start:end], "ignored", track=track,
-                                      problem=f"these bytes {why}"))
+            if self.keep:
+                self.records.append(Event(start, self.data[start:end], "ignored", track=track,
+                                          problem=f"these bytes {why}"))
             self.repairs.append(f"{end - start} byte(s) at byte {start} {why} and were ignored")
 
     # -- the file -------------------------------------------------------------
@@ -511,8 +519,9 @@ class _Reader:
             end = 14
         if end > n:
             self.truncated(f"its header chunk announces {length} bytes but the file has only {n}")
-        self.records.append(Event(0, data[:end], "header",
-                                  fields={"format": fmt, "ntracks": ntracks, "division": division}))
+        if self.keep:
+            self.records.append(Event(0, data[:end], "header",
+                                      fields={"format": fmt, "ntracks": ntracks, "division": division}))
         pos = end
         unknown: list[str] = []
         while pos < n or len(self.tracks) < ntracks:
@@ -537,13 +546,15 @@ class _Reader:
                 stop = min(pos + 8 + length, n)
                 label = name.decode("ascii")
                 unknown.append(repr(label))
-                self.records.append(Event(pos, data[pos:stop], "unknown_chunk",
-                                          fields={"name": label, "length": length}))
+                self.unknown_chunks += 1
+                if self.keep:
+                    self.records.append(Event(pos, data[pos:stop], "unknown_chunk",
+                                              fields={"name": label, "length": length}))
                 pos = stop
         if len(self.tracks) > ntracks:
             self.repairs.append(f"the header announces {ntracks} track(s) but {len(self.tracks)} track chunks "
                                 f"follow; all {len(self.tracks)} were read")
-        return _Parsed(fmt, ntracks, division, self.records, self.tracks, self.repairs)
+        return _Parsed(fmt, ntracks, division, self.records, self.tracks, self.repairs, self.unknown_chunks)
 
     def track(self, pos: int, length: int) -> int:
         """Read the track chunk at ``pos``; return where the next chunk starts."""
@@ -551,10 +562,11 @@ class _Reader:
         index = len(self.tracks)
         events: list = []
         self.tracks.append(events)
-        self.records.append(Event(pos, data[pos:pos + 8], "track", track=index, fields={"length": length}))
+        if self.keep:
+            self.records.append(Event(pos, data[pos:pos + 8], "track", track=index, fields={"length": length}))
         start = pos + 8
         declared_end = start + length
-        p, tick, status, eot_end = start, 0, None, None
+        p, tick, status, eot_end, keep = start, 0, None, None, self.keep
         while True:
             if p == declared_end and (p == n or self.chunk_at(p)):
                 self.repairs.append(f"track {index} has no end-of-track event (harmless: its length is right)")
@@ -589,7 +601,7 @@ class _Reader:
                 size, p = self.vlq(p + 1, f"the length of the meta event at byte {at}")
                 if p + size > n:
                     self.truncated(f"the meta event at byte {at} in track {index} announces {size} bytes "
-                                   f"but only {n - p} remain")
+                                   f"but only {n - p} remain (unless that length itself is corrupt)")
                 payload = data[p:p + size]
                 p += size
                 kind, fields, problem = _meta_fields(type_byte, payload)
@@ -598,7 +610,7 @@ class _Reader:
                 size, p = self.vlq(p, f"the length of the system exclusive event at byte {at}")
                 if p + size > n:
                     self.truncated(f"the system exclusive event at byte {at} in track {index} announces "
-                                   f"{size} bytes but only {n - p} remain")
+                                   f"{size} bytes but only {n - p} remain (unless that length itself is corrupt)")
                 payload = data[p:p + size]
                 p += size
                 body = payload[1:] if payload[:1] == b"\xf0" else payload
@@ -614,20 +626,22 @@ class _Reader:
                 if p + len(names) > n:
                     self.truncated(f"it ends inside the {kind} event at byte {at} in track {index}")
                 values = data[p:p + len(names)]
-                for offset, value in enumerate(values):
-                    if value > 127:
-                        self.fail(f"the file is corrupt: byte {p + offset} in track {index} should be a data "
-                                  f"byte of a {kind} event (0..127) but is {value}")
+                if max(values) > 127:
+                    offset = next(i for i, value in enumerate(values) if value > 127)
+                    self.fail(f"the file is corrupt: byte {p + offset} in track {index} should be a data "
+                              f"byte of a {kind} event (0..127) but is {values[offset]}")
                 p += len(names)
-                fields = dict(zip(names, values))
-                if kind == "pitchwheel":
-                    fields = {"pitch": (fields["msb"] << 7 | fields["lsb"]) - 8192}
+                fields = None
+                if keep:
+                    fields = dict(zip(names, values))
+                    if kind == "pitchwheel":
+                        fields = {"pitch": (fields["msb"] << 7 | fields["lsb"]) - 8192}
                 channel, status = code & 0x0F, code
                 message = bytes([code]) + values
-            record = Event(at, data[at:p], kind, track=index, delta=delta, tick=tick, channel=channel,
-                           running_status=running, fields=fields, problem=problem)
-            self.records.append(record)
-            events.append((tick, message, record))
+            if keep:
+                self.records.append(Event(at, data[at:p], kind, track=index, delta=delta, tick=tick,
+                                          channel=channel, running_status=running, fields=fields, problem=problem))
+            events.append((tick, message, kind, delta, problem, fields))
             if problem is not None:
                 self.repairs.append(f"track {index}, byte {at}: {problem}; the event was dropped")
             if kind == "end_of_track":
@@ -640,8 +654,8 @@ class _Reader:
         if eot_end < declared_end and declared_end <= n and (declared_end == n or self.chunk_at(declared_end)):
             self.ignore(eot_end, declared_end, f"follow the end-of-track event of track {index}", track=index)
             return declared_end
-        self.repairs.append(f"track {index} announces {length} bytes but its end-of-track event ends after "
-                            f"{eot_end - start}; the announced length was ignored")
+        self.repairs.append(f"track {index} announces {length} bytes but its end-of-track event comes after "
+                            f"{eot_end - start} bytes; the announced length was ignored")
         if eot_end < n and not self.chunk_at(eot_end):
             self.ignore(eot_end, n, f"follow the end-of-track event of track {index} and belong to no chunk",
                         track=index)
@@ -768,7 +782,7 @@ def load(path: PathLike) -> "pretty_midi.PrettyMIDI":
     """
     p = _existing_file(path, MidiError)
     data, _ = _read_source(p)
-    parsed = _Reader(data, p).read()
+    parsed = _Reader(data, p, keep_records=False).read()
 
     if parsed.format not in (0, 1, 2):
         raise MidiError(f"the header gives MIDI file type {parsed.format}, but only types 0, 1 and 2 exist; "
@@ -1276,7 +1290,8 @@ def plot_piano_roll(
     Returns
     -------
     (matplotlib.figure.Figure, matplotlib.axes.Axes)
-        The y axis is labelled with note names at every C (C4 = 60 = middle C).
+        The y axis is labelled with note names (C4 = 60 = middle C): every
+        pitch on rolls of up to 24 pitches, every C on larger ones.
 
     Examples
     --------
@@ -1303,8 +1318,9 @@ def plot_piano_roll(
     mappable = ax.imshow(shown, origin="lower", aspect="auto", interpolation="nearest", cmap="viridis",
                          vmin=0, vmax=127,
                          extent=(0, max(n_frames, 1) / float(fs), lowest - 0.5, lowest + n_pitches - 0.5))
-    cs = [p for p in range(lowest, lowest + n_pitches) if p % 12 == 0]
-    ax.set_yticks(cs, [_note_name(p) for p in cs])
+    # Every pitch is named on short rolls; on longer ones only the Cs, one per octave.
+    labelled = [p for p in range(lowest, lowest + n_pitches) if n_pitches <= 24 or p % 12 == 0]
+    ax.set_yticks(labelled, [_note_name(p) for p in labelled])
     ax.set_xlabel("Time (s)")
     ax.set_ylabel("Pitch")
     if title:
