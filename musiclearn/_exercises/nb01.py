@@ -7,32 +7,17 @@ Importing this module registers ``01.aliased_frequency``, ``01.quantize`` and
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any, Optional
 
 import numpy as np
 
 from ..exercises import Case, Mistake, exercise
+from ._compare import as_number as _number
+from ._compare import same
 
-
-def _number(value: Any) -> Optional[float]:
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return float(array) if array.ndim == 0 else None
-
-
-def _close(got: Any, value: float) -> bool:
-    number = _number(got)
-    return number is not None and math.isclose(number, value, rel_tol=1e-9, abs_tol=1e-9)
-
-
-def _same(got: Any, value: Any) -> bool:
-    try:
-        have, want = np.asarray(got, dtype=float), np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return have.shape == want.shape and bool(np.allclose(have, want, rtol=1e-9, atol=1e-12))
+_close = partial(same, rtol=1e-9, atol=1e-9)
+_same = partial(same, rtol=1e-9, atol=1e-12)
 
 
 # ----------------------------------------------------------------------------- 01.aliased_frequency

@@ -11,30 +11,9 @@ from typing import Any, Optional
 import numpy as np
 
 from ..exercises import Case, Mistake, exercise
-
-
-def _number(value: Any) -> Optional[float]:
-    """``value`` as a float when it is one real number, else None."""
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return float(array) if array.ndim == 0 else None
-
-
-def _array(value: Any) -> Optional[np.ndarray]:
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return array
-
-
-def _same(got: Any, value: Any) -> bool:
-    have, want = _array(got), _array(value)
-    if have is None or want is None or have.shape != want.shape:
-        return False
-    return bool(np.allclose(have, want, rtol=1e-6, atol=1e-9, equal_nan=True))
+from ._compare import as_array as _array
+from ._compare import as_number as _number
+from ._compare import same as _same
 
 
 # ----------------------------------------------------------------------------- 04.n_frames

@@ -11,20 +11,8 @@ from typing import Any, Optional
 import numpy as np
 
 from ..exercises import Case, Mistake, exercise
-
-
-def _array(value: Any) -> Optional[np.ndarray]:
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-
-
-def _same(got: Any, value: Any) -> bool:
-    have, want = _array(got), _array(value)
-    if have is None or want is None or have.shape != want.shape:
-        return False
-    return bool(np.allclose(have, want, rtol=1e-6, atol=1e-9))
+from ._compare import as_array as _array
+from ._compare import same as _same
 
 
 def _cosines(N: int, *, half: float = 0.5) -> np.ndarray:

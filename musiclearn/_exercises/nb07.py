@@ -8,23 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import numpy as np
-
 from ..exercises import Case, Mistake, exercise
-
-
-def _number(value: Any) -> Optional[float]:
-    """``value`` as a float when it is one real number, else None."""
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return float(array) if array.ndim == 0 else None
-
-
-def _same(got: Any, value: float) -> bool:
-    number = _number(got)
-    return number is not None and bool(np.isclose(number, value, rtol=1e-6, atol=1e-9))
+from ._compare import same as _same
 
 
 # ----------------------------------------------------------------------------- 07.decode_vlq

@@ -11,6 +11,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..exercises import Case, Mistake, exercise
+from ._compare import as_number as _number
 
 
 def _ints(value: Any) -> Optional[list[int]]:
@@ -22,14 +23,6 @@ def _ints(value: Any) -> Optional[list[int]]:
     if array.ndim != 1 or not np.all(np.isfinite(array)) or not np.all(array == np.round(array)):
         return None
     return [int(v) for v in array]
-
-
-def _number(value: Any) -> Optional[float]:
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return float(array) if array.ndim == 0 else None
 
 
 # ----------------------------------------------------------------------------- 08.intervals

@@ -12,21 +12,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..exercises import Case, Mistake, exercise
-
-
-def _array(value: Any) -> Optional[np.ndarray]:
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return array
-
-
-def _same(got: Any, value: Any) -> bool:
-    have, want = _array(got), _array(value)
-    if have is None or want is None or have.shape != want.shape:
-        return False
-    return bool(np.allclose(have, want, rtol=1e-6, atol=1e-9))
+from ._compare import same as _same
 
 
 # ----------------------------------------------------------------------------- 09.bits_per_note

@@ -11,14 +11,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..exercises import Case, Mistake, exercise
-
-
-def _array(value: Any) -> Optional[np.ndarray]:
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return array
+from ._compare import as_array as _array
 
 
 def _kept(value: Any) -> Optional[np.ndarray]:

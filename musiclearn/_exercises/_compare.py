@@ -1,0 +1,29 @@
+"""Comparisons shared by the exercise modules: a learner's answer may be anything."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+
+def as_number(value: Any) -> Optional[float]:
+    """``value`` as a float when it is one real number, else None."""
+    array = as_array(value)
+    return float(array) if array is not None and array.ndim == 0 else None
+
+
+def as_array(value: Any) -> Optional[np.ndarray]:
+    """``value`` as a float array, or None when it is not numeric."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def same(got: Any, value: Any, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """True when ``got`` has ``value``'s shape and is close to it everywhere."""
+    have, want = as_array(got), as_array(value)
+    if have is None or want is None or have.shape != want.shape:
+        return False
+    return bool(np.allclose(have, want, rtol=rtol, atol=atol))
