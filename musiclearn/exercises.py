@@ -221,12 +221,15 @@ class Exercise:
         if got is None and expected is not None:
             return ("Your function returned None" + where + ": did you forget `return`?"
                     if case is not None else "Your answer is None: assign a value to it.")
-        generic = _compare(got, expected, rtol=self.rtol, atol=self.atol, integer=self.integer)
+        # Wrong answers may hold inf/nan (e.g. masked logits): judging them must not spray warnings.
+        with np.errstate(all="ignore"):
+            generic = _compare(got, expected, rtol=self.rtol, atol=self.atol, integer=self.integer)
         if generic is None:
             return None
         for diagnostic in self.diagnostics:
             try:
-                message = diagnostic(got, expected, case)
+                with np.errstate(all="ignore"):
+                    message = diagnostic(got, expected, case)
             except Exception:  # a diagnostic that cannot read this answer simply does not apply
                 message = None
             if message:
