@@ -600,7 +600,10 @@ class EventTokenizer:
                     parts = [self._tick_values[i]]
                 for part in parts:
                     ids.append(self._rest_base + self._dur_by_ticks[part])
-                now += piece
+                    # `now` follows the tokens, not the score (a rounded rest may differ), and a bar
+                    # line inside a rest kept whole is written after the rest token that crosses it.
+                    now += part
+                    bars_until(now)
                 ticks -= piece
                 bars_until(now)
 
@@ -634,7 +637,7 @@ class EventTokenizer:
                 i = self._dur_by_ticks[ticks]
             ids.append(self._pitch_base + note.pitch - low)
             ids.append(self._dur_base + i)
-            now = onset + self._tick_values[i]
+            now += self._tick_values[i]  # the note starts at `now` (after any rest)
         if eos:
             ids.append(self.eos_id)
         return ids, changed
