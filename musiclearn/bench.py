@@ -357,11 +357,14 @@ def _configure_features(parser: argparse.ArgumentParser) -> None:
 
 
 def _limit_threads(n: int) -> None:
-    """Use ``n`` CPU threads in torch and (if NumPy is not loaded yet) in its BLAS."""
-    if "numpy" not in sys.modules:
-        # OpenBLAS and MKL read these once, when NumPy loads them.
-        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ[name] = str(n)
+    """Use ``n`` CPU threads in torch and in NumPy's BLAS, whether or not NumPy is loaded yet."""
+    # OpenBLAS and MKL read these when they load; threadpoolctl limits pools already running.
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = str(n)
+    if "numpy" in sys.modules:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=n)
     import torch
 
     torch.set_num_threads(n)

@@ -22,6 +22,7 @@ import contextlib
 import html
 import importlib
 import importlib.util
+import io
 import json
 import os
 import platform
@@ -498,9 +499,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"unknown option {unknown[0]!r}; usage: python -m musiclearn doctor [--json]", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    # Libraries chatter on import (pyfluidsynth prints where it found FluidSynth when CI is set):
-    # stdout carries only the report, so that `--json` output always parses.
-    with contextlib.redirect_stdout(sys.stderr):
+    # Libraries chatter on import (pyfluidsynth prints where it found FluidSynth when CI is set);
+    # the report says everything worth saying, and `--json` output must always parse.
+    with contextlib.redirect_stdout(io.StringIO()):
         rows = report()
     if "--json" in args:
         payload = rows.to_dict()

@@ -335,3 +335,4 @@ def test_cli_json_stays_parseable_when_libraries_print_on_import():
                             text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["ok"] is True
+    assert "was found" not in result.stdout + result.stderr
