@@ -167,7 +167,8 @@ def _move_a_slider_and_watch_its_output(page, *, tries: int = 4) -> bool:
     for index in range(min(tries, handles.count())):
         handle = handles.nth(index)
         cell = handle.locator("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' jp-Cell ')][1]")
-        outputs = cell.locator(".widget-output")
+        # What a widget shows: output areas (plots, text), labels, HTML, images, audio players.
+        outputs = cell.locator(".widget-output, .widget-label, .widget-html, .widget-image, audio")
         watched = outputs if outputs.count() else page.locator(".widget-output")
 
         def snapshot() -> list[str]:
