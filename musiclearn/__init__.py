@@ -20,7 +20,7 @@ _SUBMODULES = frozenset(
     {
         "audio", "bench", "corpus", "data", "doctor", "errors", "evaluate",
         "exercises", "fourier", "generate", "mel", "mfcc", "midi", "models",
-        "ngram", "plot", "signals", "stft", "tokens", "torch_features",
+        "melody_bench", "ngram", "plot", "signals", "stft", "tokens", "torch_features",
         "train", "widgets", "windows",
     }
 )
