@@ -60,3 +60,25 @@ def test_helpers_example_runs(tmp_path):
     result = subprocess.run([sys.executable, "-c", example + check], cwd=tmp_path,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_benchmark_numbers_in_the_readme_are_the_measured_ones():
+    import json
+
+    report = json.loads((ROOT / "benchmarks" / "kinder0.json").read_text())
+    measured = {(r["model"], r["track"]): r for r in report["results"]}
+    readme_rows = {  # README wording -> the benchmark's own names
+        "unigram, PPM-C": ("unigram PPM-C", "baseline"),
+        "trigram, PPM-C": ("trigram PPM-C", "baseline"),
+        "PPM-C long- + short-term, key-relative": ("PPM-C LTM+STM, key-relative", "baseline"),
+        "LSTM": ("LSTM", "in-domain"),
+        "LSTM + PPM-C + short-term model": ("LSTM + PPM-C + STM", "in-domain"),
+        "LSTM, pretrained on the rest of Essen (leaky tunes removed)": ("LSTM", "pretrained"),
+        "LSTM + short-term model, pretrained": ("LSTM + STM", "pretrained"),
+    }
+    for wording, key in readme_rows.items():
+        row = measured[key]
+        numbers = f"{row['bits_per_note']:.3f} ± {row['bits_per_note_std']:.3f}"
+        assert re.search(rf"^\| {re.escape(wording)} \| {key[1]} \| \**{re.escape(numbers)}\**", README,
+                         flags=re.MULTILINE), f"README row {wording!r} should read {numbers}"
+    assert f"{report['total_seconds'] / 60:.1f} minutes" in README
