@@ -446,16 +446,11 @@ def window_response(
     >>> ax.get_xlabel()
     'Frequency offset (bins)'
     """
+    from .windows import window_response as response
+
     w = _signal_1d(w, "w")
-    n_fft = _check_positive_int(64 * w.size if n_fft is None else n_fft, "n_fft")
-    if n_fft < w.size:
-        raise ValueError(f"n_fft={n_fft} is shorter than the window ({w.size} samples); use n_fft >= len(w).")
-    dc = abs(float(np.sum(w)))
-    if dc == 0:
-        raise ValueError("the window sums to zero, so its response cannot be normalised to 0 dB at DC.")
-    W = np.fft.fftshift(np.fft.fft(w, n=n_fft))
-    db = 20.0 * np.log10(np.maximum(np.abs(W) / dc, 10 ** (floor_db / 20)))
-    bins = (np.arange(n_fft) - n_fft // 2) * w.size / n_fft
+    bins, db = response(w, n_fft=64 * w.size if n_fft is None else n_fft)
+    db = np.maximum(db, floor_db)
     fig, ax = _figure_and_axes(ax)
     ax.plot(bins, db, linewidth=1.0, label=label)
     ax.set_xlim(-max_bins, max_bins)
