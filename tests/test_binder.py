@@ -87,12 +87,31 @@ def test_python_version_is_pinned():
     assert (BINDER / "runtime.txt").read_text().strip() == "python-3.11"
 
 
+def test_binder_requirements_are_what_tools_lock_writes(tmp_path, monkeypatch):
+    # Written by tools/lock.py from lock.txt's pins, never by hand: regenerate and compare.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lock_tool", ROOT / "tools" / "lock.py")
+    lock_tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lock_tool)
+    monkeypatch.setattr(lock_tool, "ROOT", tmp_path)
+    (tmp_path / "binder").mkdir()
+    lock_tool.write_binder(tmp_path / "binder" / "requirements.txt", _pins(ROOT / "requirements" / "lock.txt"))
+    expected = (tmp_path / "binder" / "requirements.txt").read_text()
+    assert (BINDER / "requirements.txt").read_text() == expected, "binder/requirements.txt is stale: run tools/lock.py"
+
+
 @pytest.mark.parametrize("script", ["postBuild", "start"])
 def test_scripts_are_executable_bash_that_parses(script):
     path = BINDER / script
     assert path.stat().st_mode & stat.S_IXUSR, f"binder/{script} is not executable"
     assert path.read_text().startswith("#!/bin/bash")
     subprocess.run(["bash", "-n", str(path)], check=True)
+    # Git records the mode: a clone must get an executable script too (chmod +x, then git add).
+    staged = subprocess.run(["git", "ls-files", "-s", "--", f"binder/{script}"], cwd=ROOT,
+                            capture_output=True, text=True).stdout
+    if staged:
+        assert staged.startswith("100755"), f"git stores binder/{script} without the executable bit: {staged}"
 
 
 def test_postbuild_is_strict_and_prepares_the_class():
@@ -109,6 +128,9 @@ def test_start_limits_threads_and_execs_the_command(tmp_path):
     env = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
         assert env.get(var) == "1", var
+    # exec, not a child process: the notebook server gets the signals Binder sends.
+    last = [line.strip() for line in (BINDER / "start").read_text().splitlines() if line.strip()][-1]
+    assert last == 'exec "$@"', last
 
 
 def test_corpus_names_built_by_postbuild_are_valid():
