@@ -1,20 +1,27 @@
 """Interactive explorers: move a slider, see the plot and hear the sound change.
 
-Each explorer is built from two parts:
+One pattern builds every widget in the course, :func:`explore`::
 
-* a plain **render function** (``render_tone``, ``render_leakage``,
-  ``render_two_sines``) that takes the slider values and returns a
-  :class:`View`: a matplotlib figure, a one-line summary, optional audio and
-  the numbers behind the picture. It needs no browser, so tests (and curious
-  learners) can call it directly;
-* an **explorer** (``tone_explorer()``, ``leakage_explorer()``,
-  ``two_sines_explorer()``) that wires ipywidgets sliders to the render
-  function with :func:`ipywidgets.interactive_output` and shows the result.
-  Sliders use ``continuous_update=False``: the picture updates when you let go.
+    def render(n_fft, hop_length):            # plain function: values in, View out
+        fig, ax = plot.spectrogram(...)
+        return View(fig, f"n_fft = {n_fft}", audio=Audio(y, rate=sr), data={"shape": S.shape})
 
-Notebooks: ``01_sound_as_numbers.ipynb`` (tone generator),
-``02_frames_and_windows.ipynb`` (leakage explorer) and
-``03_fourier_transform.ipynb`` (two sines → spectrum).
+    box = explore(render, n_fft=[256, 512, 1024, 2048], hop_length=(64, 1024, 64, 256))
+    box                                       # shows the sliders and the view
+    box.set(n_fft=512); box.last.data         # the same from code: headless, testable
+
+* a **render function** takes the slider values and returns a :class:`View`: a
+  matplotlib figure, a one-line summary, optional audio and the numbers behind
+  the picture. It needs no browser, so tests (and curious learners) can call
+  it directly;
+* :func:`explore` wires controls to it (``continuous_update=False``: the
+  picture updates when you let go) and keeps the latest View as ``.last``.
+
+The library's own explorers are built the same way: ``tone_explorer()``
+(``01_sound_as_numbers.ipynb``), ``leakage_explorer()``
+(``02_frames_and_windows.ipynb``) and ``two_sines_explorer()``
+(``03_fourier_transform.ipynb``); the other notebooks call :func:`explore` with
+their own render functions.
 
 ipywidgets, IPython and matplotlib are imported inside the functions, so
 ``import musiclearn.widgets`` stays cheap.
@@ -34,6 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 __all__ = [
     "View",
+    "explore",
     "render_tone",
     "render_leakage",
     "render_two_sines",
@@ -59,9 +67,9 @@ class View:
 
     Attributes
     ----------
-    fig : matplotlib.figure.Figure
-        The picture. It is not registered with pyplot, so it never shows up
-        twice and needs no ``plt.close``.
+    fig : matplotlib.figure.Figure or None
+        The picture (None for a view that is only text or sound). A pyplot
+        figure is closed by :func:`explore` once drawn, so it shows up once.
     text : str
         A one-line summary of what the picture shows.
     audio : IPython.display.Audio or None
@@ -71,8 +79,8 @@ class View:
         and for your own plots.
     """
 
-    fig: "Figure"
-    text: str
+    fig: Optional["Figure"]
+    text: str = ""
     audio: Any = None
     data: dict = field(default_factory=dict)
 
@@ -84,14 +92,15 @@ class View:
 
     def outputs(self) -> tuple[dict, ...]:
         """The view as Jupyter output records (figure, summary, audio), for an Output widget."""
-        records: list[dict] = [
-            {
+        records: list[dict] = []
+        if self.fig is not None:
+            records.append({
                 "output_type": "display_data",
                 "data": {"image/png": base64.b64encode(self.png()).decode("ascii"), "text/plain": self.text},
                 "metadata": {},
-            },
-            {"output_type": "stream", "name": "stdout", "text": self.text + "\n"},
-        ]
+            })
+        if self.text:
+            records.append({"output_type": "stream", "name": "stdout", "text": self.text + "\n"})
         if self.audio is not None:
             records.append(
                 {
@@ -105,8 +114,10 @@ class View:
     def _ipython_display_(self) -> None:
         from IPython.display import Image, display
 
-        display(Image(data=self.png(), format="png"))
-        print(self.text)
+        if self.fig is not None:
+            display(Image(data=self.png(), format="png"))
+        if self.text:
+            print(self.text)
         if self.audio is not None:
             display(self.audio)
 
@@ -142,28 +153,163 @@ def _slider_style() -> dict:
     return {"description_width": "initial"}
 
 
-def _explorer(render: Callable[..., View], controls: dict, *, fixed: Optional[dict] = None):
-    """Wire ``controls`` to ``render`` with interactive_output and show its View.
+def _as_view(result: Any) -> View:
+    """A render function's result as a View: a View, a Figure, or ``(fig, ax)``."""
+    if isinstance(result, View):
+        return result
+    if isinstance(result, tuple) and result and hasattr(result[0], "savefig"):
+        result = result[0]
+    if hasattr(result, "savefig"):
+        return View(result, "")
+    raise TypeError(
+        f"an explore() render function must return a widgets.View (or a matplotlib figure), "
+        f"got {type(result).__name__}; build one with View(fig, text, audio=..., data={{...}})"
+    )
 
-    The View's outputs are written into an Output widget's ``outputs`` directly:
-    the same code path updates the page in JupyterLab and can be inspected in
-    a headless test, where no kernel captures ``display`` calls.
+
+def _forget_pyplot_figure(fig: Any) -> None:
+    """Close ``fig`` if pyplot tracks it, so the inline backend does not show it a second time."""
+    import sys
+
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    manager = getattr(getattr(fig, "canvas", None), "manager", None)
+    if pyplot is not None and manager is not None:
+        pyplot.close(fig)
+
+
+def _control(name: str, spec: Any):
+    """An ipywidgets control from a widget or a short description of one."""
+    import ipywidgets as widgets
+
+    common = {"description": name, "style": _slider_style()}
+    if isinstance(spec, widgets.Widget):
+        control = spec
+    elif isinstance(spec, bool):
+        control = widgets.Checkbox(value=spec, **common)
+    elif isinstance(spec, tuple) and len(spec) in (3, 4) and all(
+            isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in spec):
+        low, high, step = spec[:3]
+        value = spec[3] if len(spec) == 4 else low
+        if all(isinstance(v, (int, np.integer)) for v in spec):
+            control = widgets.IntSlider(value=int(value), min=int(low), max=int(high), step=int(step), **common)
+        else:
+            control = widgets.FloatSlider(value=float(value), min=float(low), max=float(high), step=float(step),
+                                          **common)
+    elif isinstance(spec, list) and spec:
+        if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in spec):
+            control = widgets.SelectionSlider(options=spec, value=spec[0], **common)
+        else:
+            control = widgets.Dropdown(options=spec, value=spec[0], **common)
+    else:
+        raise ValueError(
+            f"control {name!r}: give an ipywidgets widget, (min, max, step[, value]) for a slider, "
+            f"a non-empty list of options, or a bool for a checkbox; got {spec!r}"
+        )
+    if "continuous_update" in control.keys:
+        control.continuous_update = False   # render when the slider is released, not on every pixel
+    return control
+
+
+def explore(render: Callable[..., Any], /, *, fixed: Optional[dict] = None, **controls: Any):
+    """Connect controls to a render function: the one way the course builds its widgets.
+
+    Every slider, dropdown or checkbox calls ``render(**values)`` when it is
+    released; ``render`` returns a :class:`View` (figure, one-line summary,
+    optional sound, and the numbers behind the picture) and the explorer shows
+    it. The latest View stays inspectable as ``.last``, so a notebook or a test
+    can move a control from code and check what changed, with no browser.
+
+    Parameters
+    ----------
+    render : callable
+        ``render(**values) -> View``. A matplotlib figure (or ``(fig, ax)``) is
+        accepted too. A pyplot figure is closed after rendering, so it is shown once.
+    fixed : dict, optional
+        Extra keyword arguments passed to ``render`` unchanged.
+    **controls
+        One per parameter of ``render``: an ipywidgets widget, or a short form:
+        ``(min, max, step)`` or ``(min, max, step, value)`` for a slider (ints
+        give an IntSlider), a list of options (numbers: a selection slider;
+        otherwise a dropdown), or a bool for a checkbox. Every control gets
+        ``continuous_update=False``.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls (two per row), then the view. If ``render`` raises while
+        a control moves, the error is shown in place of the view. Attributes: ``.controls``
+        (name → widget), ``.view_output`` (the Output widget), ``.last`` (the
+        latest :class:`View`), ``.renders`` (how many times ``render`` ran) and
+        ``.set(**values)`` to move controls from code.
+
+    Notes
+    -----
+    Notebooks: every notebook with a widget uses this (``00_welcome.ipynb`` first).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from matplotlib.figure import Figure
+    >>> from musiclearn.widgets import View, explore
+    >>> def render(freq):
+    ...     fig = Figure()
+    ...     t = np.arange(100) / 8000
+    ...     fig.subplots().plot(t, np.sin(2 * np.pi * freq * t))
+    ...     return View(fig, f"{freq} Hz", data={"freq": freq})
+    >>> box = explore(render, freq=(100, 1000, 10, 440))
+    >>> box.last.data["freq"]
+    440
+    >>> box.set(freq=880)
+    >>> box.last.text, box.renders
+    ('880 Hz', 2)
     """
     import ipywidgets as widgets
 
+    if not callable(render):
+        raise TypeError(f"explore() needs a render function first, got {type(render).__name__}")
+    if not controls:
+        raise ValueError("explore() needs at least one control, e.g. explore(render, freq=(20, 2000, 10))")
     fixed = dict(fixed or {})
+    built = {name: _control(name, spec) for name, spec in controls.items()}
     view_out = widgets.Output(layout=widgets.Layout(min_height="260px"))
+    rows = [widgets.HBox(list(built.values())[i:i + 2]) for i in range(0, len(built), 2)]
 
     def update(**values: Any) -> None:
-        view = render(**values, **fixed)
+        view = _as_view(render(**values, **fixed))
+        if view.fig is not None:
+            _forget_pyplot_figure(view.fig)
+        box.last = view
+        box.renders += 1
+        # Writing the records into .outputs (not display()) works the same in JupyterLab and headless.
         view_out.outputs = view.outputs()
 
-    # interactive_output calls update once now and again on every slider release
-    echo = widgets.interactive_output(update, controls)
-    rows = [widgets.HBox(list(controls.values())[i:i + 2]) for i in range(0, len(controls), 2)]
-    box = widgets.VBox([widgets.VBox(rows), view_out, echo])
-    box.controls = controls
+    box = widgets.VBox([widgets.VBox(rows), view_out])
+    box.controls = built
     box.view_output = view_out
+    box.last = None
+    box.renders = 0
+
+    def set_values(**values: Any) -> None:
+        unknown = sorted(set(values) - set(built))
+        if unknown:
+            raise ValueError(f"no control named {', '.join(unknown)}; this explorer has {', '.join(built)}")
+        for name, value in values.items():
+            built[name].value = value
+
+    box.set = set_values
+
+    def on_change(change: dict) -> None:
+        try:
+            update(**{name: control.value for name, control in built.items()})
+        except Exception as error:  # shown where the picture was: the browser test looks for it
+            import traceback
+
+            view_out.outputs = ({"output_type": "error", "ename": type(error).__name__, "evalue": str(error),
+                                 "traceback": traceback.format_exception(error)},)
+
+    update(**{name: control.value for name, control in built.items()})   # a broken render fails the cell
+    for control in built.values():
+        control.observe(on_change, names="value")
     return box
 
 
@@ -317,7 +463,7 @@ def tone_explorer(
         "sr": widgets.SelectionSlider(options=list(SAMPLING_RATES), value=sr, description="sampling rate (Hz)",
                                       **common),
     }
-    return _explorer(render_tone, controls)
+    return explore(render_tone, **controls)
 
 
 # ---------------------------------------------------------------- 02: leakage
@@ -450,7 +596,7 @@ def leakage_explorer(*, offset: float = 0.0, window: str = "hann"):
         "window": widgets.Dropdown(options=list(WINDOWS), value=window, description="window",
                                    style=_slider_style()),
     }
-    return _explorer(render_leakage, controls)
+    return explore(render_leakage, **controls)
 
 
 # ---------------------------------------------------------------- 03: two sines
@@ -593,4 +739,4 @@ def two_sines_explorer(*, f1: float = 1000.0, f2: float = 1250.0, a2: float = 0.
         "window": widgets.Dropdown(options=list(WINDOWS), value="hann", description="window",
                                    style=_slider_style()),
     }
-    return _explorer(render_two_sines, controls)
+    return explore(render_two_sines, **controls)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+from pathlib import Path
 import math
 
 import numpy as np
@@ -22,7 +23,8 @@ def _right_answer(ex: Exercise):
 # --------------------------------------------------------------------------- every registered exercise
 
 def test_exercise_modules_all_loaded():
-    assert exercises.LOAD_ERRORS == {}
+    for number in exercises.NOTEBOOKS:
+        assert exercises.list_exercises(f"{number}."), f"notebook {number} has no exercises"
     assert {"00.amplitude_to_db", "00.seconds_to_samples", "02.hann"} <= set(IDS)
     assert exercises.available() == IDS == sorted(IDS)
 
@@ -54,7 +56,7 @@ def test_typical_mistake_is_rejected_with_a_specific_message(ex_id, index):
 def test_exercise_has_a_prompt_hints_and_a_runnable_solution(ex_id):
     ex = exercises.get(ex_id)
     assert len(ex.prompt) > 20 and ex.hints
-    code = solution(ex_id).text
+    code = exercises.solution_code(ex_id).text
     assert code.startswith("def ") and "@exercise" not in code
     namespace = {"np": np, "math": math}
     exec(code, namespace)  # the shown solution must itself be a correct answer
@@ -193,7 +195,7 @@ def test_result_renders_green_or_red_and_escapes_html():
 
 
 def test_solution_renders_as_code():
-    page = solution("02.hann")._repr_html_()
+    page = exercises.solution_code("02.hann")._repr_html_()
     assert "<pre" in page and "def hann(N):" in page
 
 
@@ -226,7 +228,7 @@ def test_register_refuses_duplicates_unless_replacing():
         assert check("99.dup", 2).passed
         assert "99.dup" in exercises.list_exercises("99.")
     finally:
-        exercises._REGISTRY.pop("99.dup", None)
+        exercises._engine._REGISTRY.pop("99.dup", None)
 
 
 def test_decorator_registers_and_shows_the_undecorated_source():
@@ -237,15 +239,56 @@ def test_decorator_registers_and_shows_the_undecorated_source():
             return 3 * x
 
         assert isinstance(triple, Exercise) and exercises.get("99.triple") is triple
-        assert solution("99.triple").text == "def triple(x):\n    return 3 * x\n"
+        assert exercises.solution_code("99.triple").text == "def triple(x):\n    return 3 * x\n"
         assert check("99.triple", lambda x: x * 3).passed
         assert "Expected 3, got 4 for x=1." in check("99.triple", lambda x: x + 3).message
         assert "Expected 7.5, got 5 for x=2.5." in check("99.triple", lambda x: 2 * x if x > 2 else 3 * x).message
     finally:
-        exercises._REGISTRY.pop("99.triple", None)
+        exercises._engine._REGISTRY.pop("99.triple", None)
 
 
 def test_docstring_examples_run():
-    failures, tried = doctest.testmod(exercises, optionflags=doctest.ELLIPSIS)
+    failures, tried = doctest.testmod(exercises._engine, optionflags=doctest.ELLIPSIS)
     assert tried > 5 and failures == 0
+
+
+def test_solution_shows_the_code_once_and_returns_the_answer(capsys):
+    hann = solution("02.hann")
+    shown = capsys.readouterr().out
+    assert "def hann(N):" in shown
+    assert check("02.hann", hann).passed and np.allclose(hann(8), exercises.get("02.hann").reference(8))
+    assert solution("00.samples_per_millisecond", display=False) == 16.0
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("how", ["env", "switch"])
+def test_teacher_switch_hides_solutions_but_notebooks_still_run(how, monkeypatch, capsys):
+    if how == "env":
+        monkeypatch.setenv(exercises.SOLUTIONS_ENV, "hide")
+    else:
+        exercises.show_solutions(False)
+    try:
+        assert not exercises.solutions_shown()
+        hann = solution("02.hann")
+        shown = capsys.readouterr().out
+        assert "switched off" in shown and "def hann" not in shown and "np.cos" not in shown
+        assert check("02.hann", hann).passed
+    finally:
+        exercises.show_solutions(None)
+    monkeypatch.delenv(exercises.SOLUTIONS_ENV, raising=False)
+    assert exercises.solutions_shown()
+
+
+def test_a_missing_notebook_module_is_a_clear_error(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / "musiclearn"
+    shutil.copytree(Path(exercises.__file__).parents[1], copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "exercises" / "nb05.py").unlink()
+    run = subprocess.run([sys.executable, "-c", "import musiclearn.exercises"], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert run.returncode != 0
+    assert "exercises for notebook 05" in run.stderr and "musiclearn.exercises.nb05 is missing" in run.stderr
     reset_hints()

@@ -263,3 +263,87 @@ def test_import_is_light():
             "print(any(m in sys.modules for m in ('ipywidgets', 'matplotlib', 'IPython')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------- explore: the one pattern
+
+def _render_sine(freq, window="hann", loud=False):
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    t = np.arange(256) / 8000
+    fig.subplots().plot(t, (2 if loud else 1) * np.sin(2 * np.pi * freq * t))
+    return W.View(fig, f"{freq} Hz, {window}", data={"freq": freq, "window": window, "loud": loud})
+
+
+def test_explore_builds_controls_from_short_forms_and_renders_once():
+    box = W.explore(_render_sine, freq=(100, 1000, 10, 440), window=["hann", "rectangular"], loud=False)
+    import ipywidgets as ipw
+
+    assert isinstance(box.controls["freq"], ipw.IntSlider) and box.controls["freq"].value == 440
+    assert isinstance(box.controls["window"], ipw.Dropdown)
+    assert isinstance(box.controls["loud"], ipw.Checkbox)
+    assert all(c.continuous_update is False for c in box.controls.values() if "continuous_update" in c.keys)
+    assert box.renders == 1 and box.last.data == {"freq": 440, "window": "hann", "loud": False}
+    kinds = [record["output_type"] for record in box.view_output.outputs]
+    assert kinds == ["display_data", "stream"] and box.view_output.outputs[1]["text"] == "440 Hz, hann\n"
+
+
+def test_explore_rerenders_when_a_control_moves_and_set_does_the_same():
+    box = W.explore(_render_sine, freq=[250, 500, 1000])
+    assert box.controls["freq"].__class__.__name__ == "SelectionSlider"
+    before = box.view_output.outputs[0]["data"]["image/png"]
+    box.controls["freq"].value = 1000
+    assert box.renders == 2 and box.last.data["freq"] == 1000
+    assert box.view_output.outputs[0]["data"]["image/png"] != before
+    box.set(freq=500)
+    assert box.renders == 3 and box.last.text == "500 Hz, hann"
+    with pytest.raises(ValueError, match="no control named volume"):
+        box.set(volume=3)
+
+
+def test_explore_passes_fixed_arguments_and_forces_release_updates():
+    import ipywidgets as ipw
+
+    slider = ipw.FloatSlider(value=300.0, min=100.0, max=900.0, continuous_update=True)
+    box = W.explore(_render_sine, fixed={"loud": True}, freq=slider)
+    assert slider.continuous_update is False and box.last.data["loud"] is True
+
+
+def test_explore_closes_pyplot_figures_so_they_show_once():
+    import matplotlib.pyplot as plt
+
+    def render(freq):
+        fig, ax = plt.subplots()
+        ax.plot([0, freq])
+        return fig, ax
+
+    plt.close("all")
+    box = W.explore(render, freq=(1, 5, 1))
+    box.set(freq=3)
+    assert plt.get_fignums() == [] and box.renders == 2 and box.last.fig is not None
+
+
+def test_explore_shows_a_failing_render_where_the_view_was():
+    def render(freq):
+        if freq > 2:
+            raise RuntimeError("too high for this demo")
+        return _render_sine(100 * freq)
+
+    box = W.explore(render, freq=(1, 5, 1))
+    box.set(freq=4)
+    (record,) = box.view_output.outputs
+    assert record["output_type"] == "error" and "too high" in record["evalue"]
+    with pytest.raises(RuntimeError, match="too high"):
+        W.explore(render, freq=(3, 5, 1))   # the first render fails the cell itself
+
+
+@pytest.mark.parametrize("spec, message", [((1, 2), "min, max, step"), ([], "non-empty list"), ("x", "got 'x'")])
+def test_explore_rejects_unclear_controls(spec, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        W.explore(_render_sine, freq=spec)
+
+
+def test_explore_says_what_a_render_function_must_return():
+    with pytest.raises(TypeError, match="must return a widgets.View"):
+        W.explore(lambda freq: 42, freq=(1, 5, 1))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..exercises import Case, Mistake, exercise
+from ._engine import Case, Mistake, exercise
 from ._compare import same as _same
 
 

@@ -1,59 +1,5 @@
-"""Exercises with automatic checks, hints and solutions.
+"""The exercise engine: exercises, checks, hints and solutions (see the package docstring)."""
 
-In a notebook::
-
-    from musiclearn.exercises import check, hint, solution, show
-
-    show("00.amplitude_to_db")        # the task
-    def amplitude_to_db(ratio):
-        ...
-    check("00.amplitude_to_db", amplitude_to_db)   # green when right, a specific reason when not
-    hint("00.amplitude_to_db")        # the next hint each time you call it
-    solution("00.amplitude_to_db")    # the reference code
-
-:func:`check` runs your function (or compares your value) against a reference
-on several inputs. When the answer is wrong it says *what* is wrong: a wrong
-shape, a missing ``return``, a result off by a constant factor, or one of the
-typical mistakes the exercise knows about ("you built the symmetric Hann
-window..."). The returned :class:`Result` renders green or red in Jupyter, and
-``check(...).passed`` is a plain bool, so solution cells can ``assert`` it.
-
-Adding exercises
-----------------
-Exercises have ids ``"NN.name"`` (``NN`` = the notebook number) and are
-registered in one block per notebook: at the end of this module (notebooks 00
-and 02 below), or in a module ``musiclearn/_exercises/nbNN.py``, which is
-imported automatically with this one (``from ..exercises import exercise,
-Mistake, Case``). Decorate the reference solution with :func:`exercise`; its
-source (without the decorator) is what :func:`solution` shows, so write it the
-way a learner should::
-
-    def _notebook_02() -> None:
-        @exercise(
-            "02.hann",
-            prompt="Write `hann(N)` ...",
-            inputs=[(8,), (9,)],                 # positional arguments per test case
-            arg_names=("N",),                    # used in messages: "for N=8"
-            diagnostics=[_looks_like_hamming],   # recognise typical mistakes
-            mistakes=[Mistake(np.hamming, says="Hamming")],  # tests prove they are caught
-            hints=["...", "..."],
-        )
-        def hann(N):
-            ...
-
-    _notebook_02()
-
-A *value* exercise (the answer is a number, array or word, not a function)
-leaves ``inputs`` out; its reference is a function of no arguments returning
-the expected value. A *diagnostic* is ``f(got, expected, case) -> str | None``:
-it receives your output, the reference output and the :class:`Case` (``None``
-for value exercises) and returns a message when it recognises the mistake.
-Every registered exercise needs at least two ``mistakes``: each is a wrong
-answer plus a phrase its message must contain. ``tests/test_exercises.py``
-checks all of them, so new exercises are tested automatically.
-
-Notebook: ``00_welcome.ipynb`` shows how exercises work.
-"""
 
 from __future__ import annotations
 
@@ -72,7 +18,8 @@ import numpy as np
 __all__ = [
     "Case", "Mistake", "Exercise", "Result", "Message",
     "exercise", "register", "get", "check", "hint", "solution", "show",
-    "list_exercises", "available", "reset_hints", "LOAD_ERRORS",
+    "list_exercises", "available", "reset_hints", "solution_code", "show_solutions",
+    "solutions_shown", "SOLUTIONS_ENV",
 ]
 
 _ID_PATTERN = re.compile(r"^\d\d\.[a-z][a-z0-9_]*$")
@@ -376,7 +323,7 @@ def exercise(exercise_id: str, *, prompt: str, inputs: Optional[Sequence[Any]] =
 
     Examples
     --------
-    In ``musiclearn/exercises.py``, inside the block of notebook 03:
+    In ``musiclearn/exercises/nb03.py``:
 
     >>> @exercise("03.bin_frequency", prompt="Write `bin_frequency(k, n_fft, sr)` ...",
     ...           inputs=[(1, 8, 8000), (3, 2048, 22050)], arg_names=("k", "n_fft", "sr"),
@@ -489,17 +436,106 @@ def reset_hints(exercise_id: Optional[str] = None) -> None:
         _HINTS_SHOWN.pop(get(exercise_id).id, None)
 
 
-def solution(exercise_id: str) -> Message:
-    """The reference solution's code.
+def solution_code(exercise_id: str) -> Message:
+    """The reference solution's code, as a :class:`Message` (a box in Jupyter).
 
     Examples
     --------
-    >>> from musiclearn.exercises import solution
-    >>> print(solution("00.amplitude_to_db").text.splitlines()[0])
+    >>> from musiclearn.exercises import solution_code
+    >>> print(solution_code("00.amplitude_to_db").text.splitlines()[0])
     def amplitude_to_db(ratio):
     """
     ex = get(exercise_id)
     return Message(f"Solution for {ex.id}", ex.solution_code, code=True)
+
+
+#: Environment variable a teacher sets to ``hide`` to hand out the course without solutions.
+SOLUTIONS_ENV = "MUSICLEARN_SOLUTIONS"
+_SOLUTIONS_OVERRIDE: Optional[bool] = None
+
+
+def show_solutions(shown: Optional[bool] = True) -> None:
+    """Switch the display of solutions on or off for this session (``None``: follow the environment).
+
+    A teacher hands out the course without solutions with one switch: start
+    JupyterLab with ``python3 course.py lab --no-solutions`` (or set
+    ``MUSICLEARN_SOLUTIONS=hide`` in the environment). :func:`solution` then
+    shows a note instead of the code, and the notebooks still run top to bottom.
+    """
+    global _SOLUTIONS_OVERRIDE
+    _SOLUTIONS_OVERRIDE = shown
+
+
+def solutions_shown() -> bool:
+    """True unless solutions were switched off (see :func:`show_solutions`).
+
+    Examples
+    --------
+    >>> from musiclearn.exercises import show_solutions, solutions_shown
+    >>> show_solutions(False); solutions_shown()
+    False
+    >>> show_solutions(None)
+    """
+    if _SOLUTIONS_OVERRIDE is not None:
+        return _SOLUTIONS_OVERRIDE
+    import os
+
+    return os.environ.get(SOLUTIONS_ENV, "show").strip().lower() not in {"hide", "hidden", "0", "no", "off"}
+
+
+def solution(exercise_id: str, *, display: bool = True) -> Any:
+    """Show the reference solution and return it, so the notebook can go on with it.
+
+    In a notebook the solution cell is one line, and the reference code lives
+    only in the library::
+
+        n_frames = solution("04.n_frames")   # shows the code, gives you the function
+
+    When solutions are switched off (:func:`show_solutions`), a note replaces
+    the code; the answer is still returned so that later cells run.
+
+    Parameters
+    ----------
+    exercise_id : str
+        E.g. ``"00.amplitude_to_db"``.
+    display : bool
+        Show the code (in Jupyter as a box, elsewhere printed). False only returns the answer.
+
+    Returns
+    -------
+    callable or value
+        The reference function for a function exercise; the expected value for a value exercise.
+
+    Examples
+    --------
+    >>> from musiclearn.exercises import solution
+    >>> to_db = solution("00.amplitude_to_db", display=False)
+    >>> float(to_db(10.0))
+    20.0
+    """
+    ex = get(exercise_id)
+    if display:
+        if solutions_shown():
+            message = solution_code(ex.id)
+        else:
+            message = Message(f"Solution for {ex.id}",
+                              "Solutions are switched off for this class: your teacher will share them. "
+                              "The notebook goes on with the reference answer, so later cells still run.")
+        _display(message)
+    return ex.reference if ex.kind == "function" else _call_reference(ex, ())
+
+
+def _display(message: Message) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        print(message)
+        return
+    if get_ipython() is None:
+        print(message)
+    else:
+        display(message)
 
 
 def show(exercise_id: str) -> Message:
@@ -660,307 +696,3 @@ def _source_without_decorators(function: Callable) -> str:
         if line.startswith(("def ", "async def ")):
             return "\n".join(lines[i:]).rstrip() + "\n"
     return source
-
-
-def _ratio_everywhere(got: Any, expected: Any, factor: float, *, rtol: float = 1e-6) -> bool:
-    """True when ``got == factor * expected`` (arrays or numbers)."""
-    have = _as_number_array(got)
-    if have is None:
-        return False
-    want = np.asarray(expected, dtype=float)
-    return have.shape == want.shape and bool(np.allclose(have, factor * want, rtol=rtol, atol=1e-9))
-
-
-# =========================================================================== notebook 00: welcome
-
-def _notebook_00() -> None:
-    def used_power_formula(got, expected, case):
-        if _ratio_everywhere(got, expected, 0.5):
-            return ("Half the expected value: you used 10·log10, which is for power ratios; "
-                    "amplitude ratios use 20·log10")
-        return None
-
-    def used_natural_log(got, expected, case):
-        if _ratio_everywhere(got, expected, math.log(10)):
-            return ("Too large by a factor of ln(10) ≈ 2.303: you used the natural logarithm np.log; "
-                    "decibels use the base-10 logarithm np.log10")
-        return None
-
-    def forgot_twenty(got, expected, case):
-        if _ratio_everywhere(got, expected, 1 / 20):
-            return "20 times too small: you computed log10(ratio) but forgot to multiply by 20"
-        return None
-
-    @exercise(
-        "00.amplitude_to_db",
-        prompt="""
-            Write `amplitude_to_db(ratio)` that converts an amplitude ratio (for example
-            2.0 = twice as loud in amplitude) to decibels: dB = 20 · log10(ratio).
-            It should work on a single number and on a NumPy array of ratios.
-            Examples: a ratio of 10 is 20 dB, a ratio of 2 is about 6.02 dB, a ratio of 1 is 0 dB.
-        """,
-        inputs=[(2.0,), (10.0,), (0.5,), (1.0,), (np.array([1.0, 2.0, 0.001]),)],
-        arg_names=("ratio",),
-        diagnostics=[used_power_formula, used_natural_log, forgot_twenty],
-        mistakes=[
-            Mistake(lambda ratio: 10 * np.log10(ratio), says="10·log10"),
-            Mistake(lambda ratio: 20 * np.log(ratio), says="natural logarithm"),
-            Mistake(lambda ratio: np.log10(ratio), says="forgot to multiply by 20"),
-            Mistake(lambda ratio: 20 * math.log10(ratio), says="np.log10"),
-            Mistake(lambda ratio: None, says="return"),
-        ],
-        hints=[
-            "A decibel value is 20 times the base-10 logarithm of an amplitude ratio.",
-            "NumPy's base-10 logarithm is np.log10; unlike math.log10 it also works on arrays.",
-            "The whole body is one line: return 20 * np.log10(ratio)",
-        ],
-    )
-    def amplitude_to_db(ratio):
-        return 20 * np.log10(ratio)
-
-    def divided_by_rate(got, expected, case):
-        seconds, sr = case.args
-        if _close_number(got, seconds / sr):
-            return (f"You divided: seconds / sr = {_num(seconds / sr)}. The sampling rate counts samples "
-                    "per second, so multiply: samples = seconds · sr")
-        return None
-
-    def used_milliseconds(got, expected, case):
-        seconds, sr = case.args
-        if _close_number(got, seconds * sr * 1000):
-            return "1000 times too many: the duration is already in seconds, not milliseconds"
-        return None
-
-    def truncated(got, expected, case):
-        seconds, sr = case.args
-        exact = seconds * sr
-        if isinstance(got, (int, np.integer)) and int(got) == math.floor(exact) and int(got) != expected:
-            return (f"Off by one: in floating point {seconds!r} * {sr!r} = {exact!r}, and int() "
-                    f"cuts that down to {math.floor(exact)}. Use int(round(seconds * sr)) to get {expected}")
-        return None
-
-    def returned_float(got, expected, case):
-        if isinstance(got, (float, np.floating)) and _close_number(got, expected):
-            return (f"Right number, wrong type: you returned the float {_short(got)}. A number of samples "
-                    "is used as an index or length (y[:n]), which must be an int: return int(round(...))")
-        return None
-
-    @exercise(
-        "00.seconds_to_samples",
-        prompt="""
-            Write `seconds_to_samples(seconds, sr)` that returns how many samples a duration
-            of `seconds` seconds lasts at a sampling rate of `sr` samples per second (Hz),
-            as an int, rounded to the nearest sample.
-            Example: 0.5 s at 16000 Hz is 8000 samples.
-        """,
-        inputs=[(1.0, 22050), (0.5, 16000), (0.29, 100), (0.001, 16000), (2.5, 44100)],
-        arg_names=("seconds", "sr"),
-        integer=True,
-        diagnostics=[returned_float, divided_by_rate, used_milliseconds, truncated],
-        mistakes=[
-            Mistake(lambda seconds, sr: seconds * sr, says="wrong type"),
-            Mistake(lambda seconds, sr: seconds / sr, says="multiply"),
-            Mistake(lambda seconds, sr: int(seconds * sr), says="round"),
-            Mistake(lambda seconds, sr: int(round(seconds * sr * 1000)), says="milliseconds"),
-        ],
-        hints=[
-            "The sampling rate sr says how many samples there are in one second.",
-            "So a duration of `seconds` seconds holds seconds * sr samples; that product is a float.",
-            "Floating point can give 28.999999999999996 instead of 29: round before converting, "
-            "int(round(seconds * sr)).",
-        ],
-    )
-    def seconds_to_samples(seconds, sr):
-        return int(round(seconds * sr))
-
-    def gave_rate(got, expected, case):
-        if _close_number(got, 16000):
-            return "16000 is the number of samples in a whole second; one millisecond is 1/1000 of a second"
-        return None
-
-    def gave_sample_period(got, expected, case):
-        if _close_number(got, 1 / 16000):
-            return ("1/16000 s = 62.5 µs is the duration of one sample (the sampling period); "
-                    "the question asks how many samples fit in 1 ms")
-        return None
-
-    def used_microseconds(got, expected, case):
-        if _close_number(got, 16000 * 1e-6):
-            return "You multiplied by 1e-6, which is a microsecond; a millisecond is 1e-3 s"
-        return None
-
-    def in_milliseconds(got, expected, case):
-        if _close_number(got, 1000 / 16000):
-            return ("1000/16000 = 0.0625 is the duration of one sample in milliseconds; "
-                    "the question asks how many samples fit in 1 ms")
-        return None
-
-    @exercise(
-        "00.samples_per_millisecond",
-        prompt="""
-            Speech models such as WaveNet work at 16 kHz: 16000 samples per second.
-            How many samples are there in one millisecond of such audio?
-            Compute it (don't type the number) and check your value.
-        """,
-        diagnostics=[gave_rate, gave_sample_period, used_microseconds, in_milliseconds],
-        mistakes=[
-            Mistake(16000, says="whole second"),
-            Mistake(1 / 16000, says="duration of one sample"),
-            Mistake(16000 * 1e-6, says="microsecond"),
-            Mistake(1000 / 16000, says="in milliseconds"),
-        ],
-        hints=[
-            "Samples per millisecond = samples per second × seconds per millisecond.",
-            "One millisecond is 1e-3 seconds: 16000 * 1e-3.",
-        ],
-    )
-    def samples_per_millisecond():
-        sr = 16000  # samples per second
-        return sr * 1e-3  # 1 ms = 0.001 s
-
-
-def _close_number(got: Any, value: float, *, rtol: float = 1e-6) -> bool:
-    have = _as_number_array(got)
-    return have is not None and have.ndim == 0 and math.isclose(float(have), value, rel_tol=rtol, abs_tol=1e-12)
-
-
-_notebook_00()
-
-
-# =========================================================================== notebook 02: frames and windows
-
-def _notebook_02() -> None:
-    def _periodic_mirror_problem(w: np.ndarray) -> Optional[tuple[int, float, float]]:
-        """(n, w[n], w[N-n]) where a periodic window breaks w[n] == w[N-n]; None if it does not."""
-        n_points = len(w)
-        for n in range(1, n_points):
-            if not math.isclose(w[n], w[n_points - n], rel_tol=1e-6, abs_tol=1e-9):
-                return n, float(w[n]), float(w[n_points - n])
-        return None
-
-    def _window(got) -> Optional[np.ndarray]:
-        have = _as_number_array(got)
-        return have.astype(float) if have is not None and have.ndim == 1 and len(have) >= 2 else None
-
-    def wrong_length(got, expected, case):
-        w = _window(got)
-        if w is None or len(w) == len(expected):
-            return None
-        n_points = len(expected)
-        extra = ""
-        if len(w) == n_points + 1:
-            extra = (": a symmetric window of N+1 points has the N periodic points plus a repeated last 0, "
-                     "so drop that last point (w[:-1])")
-        return f"Wrong length: for N={n_points} the window has N={n_points} values, yours has {len(w)}{extra}"
-
-    def symmetric_instead_of_periodic(got, expected, case):
-        w = _window(got)
-        n_points = len(expected)
-        if w is None or len(w) != n_points:
-            return None
-        n = np.arange(n_points)
-        symmetric = 0.5 - 0.5 * np.cos(2 * np.pi * n / (n_points - 1))
-        if np.allclose(w, symmetric, atol=1e-9):
-            return (f"You built the symmetric Hann window (as np.hanning does: cos(2πn/(N−1)), so "
-                    f"w[-1] = {w[-1]:.3g} equals w[0]). The periodic window divides by N instead, "
-                    f"so w[-1] = {expected[-1]:.3g}: it repeats seamlessly frame after frame, which is what "
-                    "spectral analysis (scipy.signal.get_window, librosa) uses")
-        return None
-
-    def hamming_instead_of_hann(got, expected, case):
-        w = _window(got)
-        n_points = len(expected)
-        if w is None or len(w) != n_points:
-            return None
-        n = np.arange(n_points)
-        for denominator in (n_points, n_points - 1):
-            hamming = 0.54 - 0.46 * np.cos(2 * np.pi * n / denominator)
-            if np.allclose(w, hamming, atol=1e-9):
-                return (f"That is a Hamming window (0.54 − 0.46·cos): w[0] = {w[0]:.3g}, not 0. "
-                        "Hann uses 0.5 − 0.5·cos, so it starts at exactly 0")
-        return None
-
-    def not_symmetric(got, expected, case):
-        w = _window(got)
-        if w is None or len(w) != len(expected):
-            return None
-        broken = _periodic_mirror_problem(w)
-        if broken is None:
-            return None
-        n, left, right = broken
-        return (f"Your window is not symmetric: w[{n}] = {left:.3g} but w[N−{n}] = w[{len(w) - n}] = {right:.3g}. "
-                "A periodic Hann window rises and falls like a cosine bump: w[n] = w[N−n] for n = 1..N−1 "
-                "(check you used cos, and 2πn/N: one full period over the frame)")
-
-    @exercise(
-        "02.hann",
-        prompt="""
-            Write `hann(N)` that returns the *periodic* Hann window of length N (N >= 2) as a
-            NumPy array of N floats:
-
-                w[n] = 0.5 − 0.5 · cos(2π n / N),   n = 0, 1, ..., N−1
-
-            This is the window spectral analysis uses: scipy.signal.get_window('hann', N) and
-            librosa's STFT. (np.hanning(N) is the *symmetric* variant, which divides by N−1;
-            it is not what is asked here.)
-        """,
-        inputs=[(8,), (9,), (16,), (1024,)],
-        arg_names=("N",),
-        rtol=1e-6, atol=1e-7,  # float32 arithmetic is fine too
-        diagnostics=[wrong_length, symmetric_instead_of_periodic, hamming_instead_of_hann, not_symmetric],
-        mistakes=[
-            Mistake(lambda N: np.hanning(N), says="symmetric Hann window"),
-            Mistake(lambda N: 0.54 - 0.46 * np.cos(2 * np.pi * np.arange(N) / N), says="Hamming"),
-            Mistake(lambda N: 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(N + 1) / N), says="wrong length"),
-            Mistake(lambda N: 0.5 - 0.5 * np.cos(np.pi * np.arange(N) / N), says="not symmetric"),
-            Mistake(lambda N: 0.5 - 0.5 * np.sin(2 * np.pi * np.arange(N) / N), says="not symmetric"),
-            Mistake(lambda N: 1 - np.cos(2 * np.pi * np.arange(N) / N), says="factor of 2"),
-        ],
-        hints=[
-            "Make the sample indices first: n = np.arange(N).",
-            "The periodic window divides by N (not N − 1): np.cos(2 * np.pi * n / N).",
-            "Hann's coefficients are 0.5 and 0.5 (Hamming's are 0.54 and 0.46): return 0.5 - 0.5 * np.cos(...).",
-        ],
-    )
-    def hann(N):
-        n = np.arange(N)
-        return 0.5 - 0.5 * np.cos(2 * np.pi * n / N)
-
-
-_notebook_02()
-
-
-# =========================================================================== exercises kept in other files
-
-#: Modules in ``musiclearn/_exercises`` that failed to import: {module name: error}.
-#: ``tests/test_exercises.py`` asserts this is empty.
-LOAD_ERRORS: dict[str, str] = {}
-
-
-def _load_exercise_modules() -> None:
-    """Import every ``musiclearn/_exercises/nbNN.py``; each registers its exercises when imported.
-
-    A broken module must not take the working exercises down with it, so its
-    error is recorded in :data:`LOAD_ERRORS` and shown as a warning.
-    """
-    import importlib
-    import pkgutil
-    import warnings
-
-    try:
-        package = importlib.import_module(f"{__package__}._exercises")
-    except ImportError:
-        return
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        name = f"{package.__name__}.{info.name}"
-        try:
-            importlib.import_module(name)
-        except Exception as error:
-            LOAD_ERRORS[name] = f"{type(error).__name__}: {error}"
-            warnings.warn(f"exercises in {name} are unavailable: {LOAD_ERRORS[name]}", RuntimeWarning,
-                          stacklevel=2)
-
-
-_load_exercise_modules()

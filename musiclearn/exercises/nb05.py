@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..exercises import Case, Mistake, exercise
+from ._engine import Case, Mistake, exercise
 from ._compare import as_array as _array
 from ._compare import same as _same
 

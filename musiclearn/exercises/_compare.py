@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Optional
 
 import numpy as np
@@ -27,3 +28,18 @@ def same(got: Any, value: Any, *, rtol: float = 1e-6, atol: float = 1e-9) -> boo
     if have is None or want is None or have.shape != want.shape:
         return False
     return bool(np.allclose(have, want, rtol=rtol, atol=atol))
+
+
+def close_number(got: Any, value: float, *, rtol: float = 1e-6) -> bool:
+    """True when ``got`` is one number within ``rtol`` of ``value``."""
+    have = as_number(got)
+    return have is not None and math.isclose(have, value, rel_tol=rtol, abs_tol=1e-12)
+
+
+def ratio_everywhere(got: Any, expected: Any, factor: float, *, rtol: float = 1e-6) -> bool:
+    """True when ``got == factor * expected`` (arrays or numbers)."""
+    have = as_array(got)
+    if have is None:
+        return False
+    want = np.asarray(expected, dtype=float)
+    return have.shape == want.shape and bool(np.allclose(have, factor * want, rtol=rtol, atol=1e-9))

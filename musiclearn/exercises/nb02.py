@@ -1,7 +1,7 @@
 """Exercises for notebook ``02_frames_and_windows.ipynb``: framing and overlap.
 
-Importing this module registers ``02.frame`` and ``02.hop_for_overlap`` with
-:mod:`musiclearn.exercises` (``02.hann`` lives in ``musiclearn/exercises.py``).
+Importing this module registers ``02.hann``, ``02.frame`` and ``02.hop_for_overlap``
+with :mod:`musiclearn.exercises`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..exercises import Case, Mistake, exercise
+from ._engine import Case, Mistake, _as_number_array, exercise
 
 
 def _matrix(value: Any) -> Optional[np.ndarray]:
@@ -162,3 +162,103 @@ def _truncated(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
 )
 def hop_for_overlap(frame_length, overlap):
     return int(round(frame_length * (1 - overlap)))  # the part of a frame not shared with the next
+
+
+# ----------------------------------------------------------------------------- 02.hann
+
+
+def _periodic_mirror_problem(w: np.ndarray) -> Optional[tuple[int, float, float]]:
+    """(n, w[n], w[N-n]) where a periodic window breaks w[n] == w[N-n]; None if it does not."""
+    n_points = len(w)
+    for n in range(1, n_points):
+        if not math.isclose(w[n], w[n_points - n], rel_tol=1e-6, abs_tol=1e-9):
+            return n, float(w[n]), float(w[n_points - n])
+    return None
+
+def _window(got) -> Optional[np.ndarray]:
+    have = _as_number_array(got)
+    return have.astype(float) if have is not None and have.ndim == 1 and len(have) >= 2 else None
+
+def wrong_length(got, expected, case):
+    w = _window(got)
+    if w is None or len(w) == len(expected):
+        return None
+    n_points = len(expected)
+    extra = ""
+    if len(w) == n_points + 1:
+        extra = (": a symmetric window of N+1 points has the N periodic points plus a repeated last 0, "
+                 "so drop that last point (w[:-1])")
+    return f"Wrong length: for N={n_points} the window has N={n_points} values, yours has {len(w)}{extra}"
+
+def symmetric_instead_of_periodic(got, expected, case):
+    w = _window(got)
+    n_points = len(expected)
+    if w is None or len(w) != n_points:
+        return None
+    n = np.arange(n_points)
+    symmetric = 0.5 - 0.5 * np.cos(2 * np.pi * n / (n_points - 1))
+    if np.allclose(w, symmetric, atol=1e-9):
+        return (f"You built the symmetric Hann window (as np.hanning does: cos(2πn/(N−1)), so "
+                f"w[-1] = {w[-1]:.3g} equals w[0]). The periodic window divides by N instead, "
+                f"so w[-1] = {expected[-1]:.3g}: it repeats seamlessly frame after frame, which is what "
+                "spectral analysis (scipy.signal.get_window, librosa) uses")
+    return None
+
+def hamming_instead_of_hann(got, expected, case):
+    w = _window(got)
+    n_points = len(expected)
+    if w is None or len(w) != n_points:
+        return None
+    n = np.arange(n_points)
+    for denominator in (n_points, n_points - 1):
+        hamming = 0.54 - 0.46 * np.cos(2 * np.pi * n / denominator)
+        if np.allclose(w, hamming, atol=1e-9):
+            return (f"That is a Hamming window (0.54 − 0.46·cos): w[0] = {w[0]:.3g}, not 0. "
+                    "Hann uses 0.5 − 0.5·cos, so it starts at exactly 0")
+    return None
+
+def not_symmetric(got, expected, case):
+    w = _window(got)
+    if w is None or len(w) != len(expected):
+        return None
+    broken = _periodic_mirror_problem(w)
+    if broken is None:
+        return None
+    n, left, right = broken
+    return (f"Your window is not symmetric: w[{n}] = {left:.3g} but w[N−{n}] = w[{len(w) - n}] = {right:.3g}. "
+            "A periodic Hann window rises and falls like a cosine bump: w[n] = w[N−n] for n = 1..N−1 "
+            "(check you used cos, and 2πn/N: one full period over the frame)")
+
+@exercise(
+    "02.hann",
+    prompt="""
+        Write `hann(N)` that returns the *periodic* Hann window of length N (N >= 2) as a
+        NumPy array of N floats:
+
+            w[n] = 0.5 − 0.5 · cos(2π n / N),   n = 0, 1, ..., N−1
+
+        This is the window spectral analysis uses: scipy.signal.get_window('hann', N) and
+        librosa's STFT. (np.hanning(N) is the *symmetric* variant, which divides by N−1;
+        it is not what is asked here.)
+    """,
+    inputs=[(8,), (9,), (16,), (1024,)],
+    arg_names=("N",),
+    rtol=1e-6, atol=1e-7,  # float32 arithmetic is fine too
+    diagnostics=[wrong_length, symmetric_instead_of_periodic, hamming_instead_of_hann, not_symmetric],
+    mistakes=[
+        Mistake(lambda N: np.hanning(N), says="symmetric Hann window"),
+        Mistake(lambda N: 0.54 - 0.46 * np.cos(2 * np.pi * np.arange(N) / N), says="Hamming"),
+        Mistake(lambda N: 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(N + 1) / N), says="wrong length"),
+        Mistake(lambda N: 0.5 - 0.5 * np.cos(np.pi * np.arange(N) / N), says="not symmetric"),
+        Mistake(lambda N: 0.5 - 0.5 * np.sin(2 * np.pi * np.arange(N) / N), says="not symmetric"),
+        Mistake(lambda N: 1 - np.cos(2 * np.pi * np.arange(N) / N), says="factor of 2"),
+    ],
+    hints=[
+        "Make the sample indices first: n = np.arange(N).",
+        "The periodic window divides by N (not N − 1): np.cos(2 * np.pi * n / N).",
+        "Hann's coefficients are 0.5 and 0.5 (Hamming's are 0.54 and 0.46): return 0.5 - 0.5 * np.cos(...).",
+    ],
+)
+def hann(N):
+    n = np.arange(N)
+    return 0.5 - 0.5 * np.cos(2 * np.pi * n / N)

@@ -1,1 +1,0 @@
-"""Exercise definitions for the notebooks, one module per notebook (``nbNN.py``)."""
