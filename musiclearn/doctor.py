@@ -32,7 +32,7 @@ import time
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Sequence
 
 __all__ = ["Check", "Report", "report", "main", "REQUIRED_PACKAGES"]
 
@@ -57,6 +57,9 @@ REQUIRED_PACKAGES: tuple[tuple[str, str, str], ...] = (
 #: them is slow and proves nothing, so only their presence is checked.
 _NOT_IMPORTED = frozenset({"jupyterlab"})
 
+#: On Google Colab, Colab's own front end serves the notebooks: JupyterLab is not used there.
+_COLAB_FRONT_END = "not needed on Google Colab, which serves the notebooks and draws the widgets itself"
+
 MIN_PYTHON = (3, 10)
 LOW_MEMORY_BYTES = int(1.5 * 1024**3)
 _SETUP_FIX = "run `python3 course.py setup` in the course folder, or `pip install {spec}` in this environment"
@@ -65,6 +68,8 @@ _SETUP_FIX = "run `python3 course.py setup` in the course folder, or `pip instal
 @dataclass(frozen=True)
 class Check:
     """One row of the environment report.
+
+    Notebook: ``00_welcome.ipynb`` runs the check.
 
     Attributes
     ----------
@@ -93,7 +98,10 @@ class Check:
 
 
 class Report(list):
-    """A list of :class:`Check` rows that prints as a table and renders as HTML in Jupyter."""
+    """A list of :class:`Check` rows that prints as a table and renders as HTML in Jupyter.
+
+    Notebook: ``00_welcome.ipynb`` runs the check.
+    """
 
     @property
     def ok(self) -> bool:
@@ -187,7 +195,7 @@ def _gib(n_bytes: float) -> str:
     return f"{n_bytes / 1024**3:.1f} GB"
 
 
-def _probe_writable(path: Path) -> Optional[str]:
+def _probe_writable(path: Path) -> str | None:
     """None when files can be created in ``path`` (made if missing); else the reason why not.
 
     The folder is created like numba and musiclearn would create it, then a
@@ -210,6 +218,11 @@ def _probe_writable(path: Path) -> Optional[str]:
     return None
 
 
+def _on_colab() -> bool:
+    """True inside a Google Colab kernel (the notebooks' first cell installs the course there)."""
+    return "google.colab" in sys.modules
+
+
 # --------------------------------------------------------------------------- checks
 
 def check_python(version_info: Sequence[int] = tuple(sys.version_info[:3])) -> Check:
@@ -226,6 +239,8 @@ def check_python(version_info: Sequence[int] = tuple(sys.version_info[:3])) -> C
 def check_package(distribution: str, module: str, minimum: str) -> Check:
     """A required package is installed, new enough, and (except server packages) importable."""
     spec = f"'{distribution}>={minimum}'"
+    if module in _NOT_IMPORTED and _on_colab():
+        return Check(distribution, OK, _COLAB_FRONT_END)
     try:
         version = metadata.version(distribution)
     except metadata.PackageNotFoundError:
@@ -330,12 +345,14 @@ def _labextension_dirs() -> list[Path]:
     return dirs if fallback in dirs else [*dirs, fallback]
 
 
-def check_widgets(search: Optional[Iterable[Path]] = None) -> Check:
+def check_widgets(search: Iterable[Path] | None = None) -> Check:
     """The JupyterLab side of ipywidgets: the ``jupyterlab_widgets`` package and its labextension files.
 
     Looking for the files is fast and is what JupyterLab itself does at start-up;
     ``jupyter labextension list`` would take seconds.
     """
+    if search is None and _on_colab():
+        return Check("widgets extension", OK, _COLAB_FRONT_END)
     fix = ("`pip install 'ipywidgets>=8' jupyterlab_widgets` in the environment JupyterLab runs from, "
            "then restart JupyterLab")
     try:
@@ -353,7 +370,7 @@ def check_widgets(search: Optional[Iterable[Path]] = None) -> Check:
                  f"(looked in {len(folders)} labextensions folders)", fix)
 
 
-def numba_cache_target() -> tuple[Optional[Path], str]:
+def numba_cache_target() -> tuple[Path | None, str]:
     """Where numba will cache librosa's compiled functions, and why there.
 
     ``NUMBA_CACHE_DIR`` wins; otherwise numba writes next to librosa's source
@@ -439,6 +456,8 @@ def _guarded(name: str, check: Callable[[], Check]) -> Check:
 def report() -> Report:
     """Check this environment for the course and return one :class:`Check` per row.
 
+    Notebook: ``00_welcome.ipynb`` runs it in section "Is your computer ready?".
+
     Takes a few seconds (it imports torch to look for a GPU).
 
     Returns
@@ -468,8 +487,11 @@ def report() -> Report:
     return rows
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """``python -m musiclearn doctor [--json]``: print the report; exit status 1 if a row failed.
+
+    Notebook: ``00_welcome.ipynb`` runs :func:`report`; this is the same check from a
+    terminal.
 
     Parameters
     ----------
@@ -484,7 +506,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     Examples
     --------
     >>> from musiclearn import doctor
-    >>> doctor.main(["--json"])  # doctest: +SKIP
+    >>> doctor.main(["--help"])           # doctor.main() prints the report itself
+    usage: python -m musiclearn doctor [--json]
+    <BLANKLINE>
+    Check this environment for the musiclearn course.
+    ...
     0
     """
     args = list(argv or [])

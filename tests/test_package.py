@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,16 @@ def test_import_is_light():
             f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [], f"import musiclearn pulled in heavy modules: {out.stdout}"
+
+
+def test_import_needs_nothing_that_site_happened_to_import(tmp_path):
+    # Without `site`, no .pth file (such as the editable install's hook) has imported importlib.util
+    # for us, as in a plain wheel install: `import musiclearn` must import what it uses itself.
+    root = str(Path(__file__).resolve().parents[1])
+    code = f"import sys; sys.path.insert(0, {root!r}); import musiclearn; print(musiclearn.__version__)"
+    out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == musiclearn.__version__
 
 
 def test_submodules_load_on_first_use():

@@ -82,3 +82,14 @@ def test_benchmark_numbers_in_the_readme_are_the_measured_ones():
         assert re.search(rf"^\| {re.escape(wording)} \| {key[1]} \| \**{re.escape(numbers)}\**", README,
                          flags=re.MULTILINE), f"README row {wording!r} should read {numbers}"
     assert f"{report['total_seconds'] / 60:.1f} minutes" in README
+
+
+def test_the_teacher_switch_in_the_readme_is_the_one_course_py_knows():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    teaching = _section("Teaching with Binder")
+    assert f"python3 course.py lab {course.NO_SOLUTIONS}" in teaching
+    assert "MUSICLEARN_SOLUTIONS=hide" in teaching
