@@ -10,6 +10,7 @@ Notebook: ``00_welcome.ipynb`` introduces the course and this library.
 from __future__ import annotations
 
 import importlib
+import importlib.util  # not implied by `import importlib`: a plain install has no .pth importing it
 import os
 import random
 from typing import Any
@@ -18,10 +19,10 @@ __version__ = "0.1.0"
 
 _SUBMODULES = frozenset(
     {
-        "audio", "bench", "corpus", "data", "doctor", "errors", "evaluate",
-        "exercises", "fourier", "generate", "mel", "mfcc", "midi", "models",
-        "melody_bench", "ngram", "plot", "signals", "stft", "tokens", "torch_features",
-        "train", "widgets", "windows",
+        "audio", "audio_models", "bench", "clips", "corpus", "data", "doctor", "errors", "evaluate",
+        "exercises", "fourier", "generate", "hygiene", "loaders", "mel", "melody", "mfcc", "midi", "models",
+        "melody_bench", "next_sample", "ngram", "pitch", "plot", "rhythm", "signals", "stft", "testing", "tokens",
+        "torch_features", "train", "widgets", "windows",
     }
 )
 
@@ -59,7 +60,11 @@ _ensure_writable_numba_cache()
 
 
 def fast_mode() -> bool:
-    """True when ``MUSICLEARN_FAST=1``: notebooks shrink data and training."""
+    """True when ``MUSICLEARN_FAST=1``: notebooks shrink data and training.
+
+    Notebook: ``00_welcome.ipynb`` shows it; every notebook shrinks its data and training
+    with it.
+    """
     from ._config import fast_mode as _fast_mode
 
     return _fast_mode()
@@ -67,6 +72,9 @@ def fast_mode() -> bool:
 
 def seed_everything(seed: int) -> None:
     """Seed Python's, NumPy's and (if installed) PyTorch's random generators.
+
+    Notebooks: ``01_sound_as_numbers.ipynb`` to ``11_generation_and_memorization.ipynb``
+    call it, so that their numbers repeat from run to run.
 
     The same seed gives the same data order, initial weights and loss curve on
     the CPU. On a GPU, some kernels stay non-deterministic.

@@ -1,4 +1,4 @@
-"""Audio files and arrays: load, save, normalise and listen.
+"""Audio files and arrays: load, save, normalize, resample and listen.
 
 Notebook: ``01_sound_as_numbers.ipynb`` teaches this module — a sound file is
 just a list of numbers (samples) plus a sampling rate, and this module turns
@@ -19,20 +19,21 @@ import math
 import numbers
 import os
 import struct
+import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import _validate
 from ._cache import atomic_write_bytes
+from ._types import PathLike
 from .errors import AudioError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from IPython.display import Audio
 
-PathLike = Union[str, "os.PathLike[str]"]
-
-__all__ = ["load", "save", "normalise", "normalize", "play", "to_mono", "SAVE_FORMATS"]
+__all__ = ["load", "save", "normalize", "normalise", "resample", "play", "to_mono", "SAVE_FORMATS"]
 
 #: File extensions :func:`save` understands, and the soundfile format each one means.
 SAVE_FORMATS = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG"}
@@ -47,86 +48,51 @@ _INT_SUBTYPES = {"PCM_S8": 8, "PCM_U8": 8, "PCM_16": 16, "PCM_24": 24, "PCM_32":
 _WAV_UNKNOWN_SIZE = 0xFFFFFFFF
 
 
-# ---------------------------------------------------------------------------
-# Small validators shared with other modules
-# ---------------------------------------------------------------------------
+def _as_signal(y: object, *, allow_empty: bool = False) -> np.ndarray:
+    """Audio samples: real numbers, shape (n,) or (channels, n), finite."""
+    return _validate.signal(y, "y", ndim=(1, 2), allow_empty=allow_empty, channels_first=True)
 
-def _existing_file(path: PathLike, error: type) -> Path:
-    """Return ``path`` as a Path if it is a readable, non-empty regular file.
 
-    A missing file raises :class:`FileNotFoundError`; a directory or an empty
-    file raises ``error`` (AudioError, MidiError...) naming the path.
+def resample(y: np.ndarray, *, orig_sr: int, target_sr: int) -> np.ndarray:
+    """Change the sampling rate of ``y`` with librosa's default resampler (soxr, high quality).
+
+    Notebook: ``01_sound_as_numbers.ipynb`` (what a sampling rate is).
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Samples, shape ``(n,)`` or ``(channels, n)``; the last axis is time.
+    orig_sr : int
+        The sampling rate of ``y`` in Hz.
+    target_sr : int
+        The sampling rate wanted, in Hz.
+
+    Returns
+    -------
+    np.ndarray
+        About ``n * target_sr / orig_sr`` samples per channel, the same as
+        ``librosa.resample(y, orig_sr=orig_sr, target_sr=target_sr, res_type="soxr_hq")``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from musiclearn.audio import resample
+    >>> resample(np.zeros(8000, np.float32), orig_sr=8000, target_sr=16000).shape
+    (16000,)
     """
-    if isinstance(path, bytes):
-        path = os.fsdecode(path)
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}")
-    p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(
-            f"{p}: no such file; check the name and the folder "
-            f"(relative paths start at {Path.cwd()})"
-        )
-    if p.is_dir():
-        raise error("this is a directory, not a file; pass the path of a file inside it", p)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise error(f"cannot be read ({exc.strerror or exc})", p) from None
-    if size == 0:
-        raise error("the file is empty (0 bytes); it was probably not written completely", p)
-    if not os.access(p, os.R_OK):
-        raise error("cannot be read: permission denied", p)
-    return p
-
-
-def _check_sr(sr: object, *, name: str = "sr") -> int:
-    """A sampling rate as a positive int, or ValueError saying what to pass."""
-    if isinstance(sr, bool) or not isinstance(sr, numbers.Real):
-        raise ValueError(f"{name} must be a positive whole number of Hz such as 22050, got {sr!r}")
-    if not math.isfinite(float(sr)) or float(sr) != int(sr) or int(sr) <= 0:
-        raise ValueError(f"{name} must be a positive whole number of Hz such as 22050, got {sr!r}")
-    return int(sr)
-
-
-def _as_signal(y: object, *, what: str = "y", allow_empty: bool = False) -> np.ndarray:
-    """Validate an audio array: real numbers, shape (n,) or (channels, n), finite."""
-    arr = np.asarray(y)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
-        raise ValueError(f"{what} must be an array of real numbers (samples), got dtype {arr.dtype}")
-    if arr.ndim not in (1, 2):
-        raise ValueError(
-            f"{what} must have shape (n,) for mono or (channels, n) for multichannel audio, "
-            f"got shape {arr.shape}"
-        )
-    if arr.size == 0 and not allow_empty:
-        raise ValueError(f"{what} is empty (shape {arr.shape}); there are no samples to use")
-    if arr.ndim == 2 and arr.shape[0] > arr.shape[1]:
-        raise ValueError(
-            f"{what} has shape {arr.shape}: more channels than samples. musiclearn (like librosa) "
-            f"expects (channels, n); if your array is (n, channels), pass {what}.T"
-        )
-    if arr.size and not np.all(np.isfinite(arr)):
-        bad = int(np.flatnonzero(~np.isfinite(arr.ravel()))[0])
-        raise ValueError(
-            f"{what} contains NaN or infinite values (first at flat index {bad}); "
-            "fix the computation that produced them, e.g. with np.nan_to_num"
-        )
-    return arr
-
-
-def _resample(y: np.ndarray, orig_sr: int, target_sr: int) -> np.ndarray:
-    """Resample along the last axis with librosa's default (soxr, high quality)."""
+    orig = _validate.sample_rate(orig_sr, name="orig_sr", whole=True)
+    target = _validate.sample_rate(target_sr, name="target_sr", whole=True)
+    arr = _as_signal(y)
     import librosa
 
-    return librosa.resample(y, orig_sr=orig_sr, target_sr=target_sr, res_type="soxr_hq", axis=-1)
+    return librosa.resample(arr, orig_sr=orig, target_sr=target, res_type="soxr_hq", axis=-1)
 
 
 # ---------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------
 
-def _wav_data_sizes(path: Path) -> Optional[tuple[int, int, int]]:
+def _wav_data_sizes(path: Path) -> tuple[int, int, int] | None:
     """For a RIFF/RIFX WAV file: (declared data bytes, bytes present, file size).
 
     libsndfile quietly reads a truncated WAV as a shorter sound, so the header
@@ -174,12 +140,14 @@ def _check_seconds(value: object, name: str, path: Path, *, allow_zero: bool) ->
 def load(
     path: PathLike,
     *,
-    sr: Optional[int] = None,
+    sr: int | None = None,
     mono: bool = True,
     offset: float = 0.0,
-    duration: Optional[float] = None,
+    duration: float | None = None,
 ) -> tuple[np.ndarray, int]:
     """Read an audio file into a float32 array of samples.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     Parameters
     ----------
@@ -228,10 +196,10 @@ def load(
     >>> y.dtype, y.shape, sr
     (dtype('float32'), (8000,), 16000)
     """
-    p = _existing_file(path, AudioError)
+    p = _validate.existing_file(path, AudioError)
     if sr is not None:
         try:
-            target_sr: Optional[int] = _check_sr(sr)
+            target_sr: int | None = _validate.sample_rate(sr, whole=True)
         except ValueError as exc:
             raise AudioError(str(exc), p) from None
     else:
@@ -322,7 +290,7 @@ def load(
 
     out_sr = native_sr
     if target_sr is not None and target_sr != native_sr:
-        y = _resample(y, native_sr, target_sr)
+        y = resample(y, orig_sr=native_sr, target_sr=target_sr)
         out_sr = target_sr
     return np.ascontiguousarray(y, dtype=np.float32), out_sr
 
@@ -346,8 +314,10 @@ def _quantise(y: np.ndarray, bits: int) -> np.ndarray:
     return (levels << (32 - bits)).astype(np.int32)
 
 
-def save(path: PathLike, y: np.ndarray, *, sr: int, subtype: Optional[str] = None) -> Path:
+def save(path: PathLike, y: np.ndarray, *, sr: int, subtype: str | None = None) -> Path:
     """Write samples to a WAV, FLAC or OGG/Vorbis file, atomically.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     The format follows the extension (``.wav``, ``.flac``, ``.ogg``). The file
     is written to a temporary name next to ``path`` and renamed over it, so a
@@ -395,7 +365,7 @@ def save(path: PathLike, y: np.ndarray, *, sr: int, subtype: Optional[str] = Non
             f"use one of {', '.join(sorted(SAVE_FORMATS))}"
         )
     fmt = SAVE_FORMATS[ext]
-    rate = _check_sr(sr)
+    rate = _validate.sample_rate(sr, whole=True)
     arr = _as_signal(y)
     if not np.issubdtype(arr.dtype, np.floating):
         raise ValueError(
@@ -415,7 +385,7 @@ def save(path: PathLike, y: np.ndarray, *, sr: int, subtype: Optional[str] = Non
     if subtype not in _FLOAT_SUBTYPES and peak > 1.0:
         raise ValueError(
             f"y peaks at {peak:.3g}, beyond the range [-1, 1] that a {subtype} file can hold, so it would clip; "
-            "call musiclearn.audio.normalise(y) first, or save with subtype='FLOAT'"
+            "call musiclearn.audio.normalize(y) first, or save with subtype='FLOAT'"
         )
 
     frames = _quantise(arr, _INT_SUBTYPES[subtype]) if subtype in _INT_SUBTYPES else arr
@@ -432,15 +402,19 @@ def save(path: PathLike, y: np.ndarray, *, sr: int, subtype: Optional[str] = Non
     return atomic_write_bytes(target, buffer.getvalue())
 
 
-def normalise(y: np.ndarray, *, peak: float = 1.0) -> np.ndarray:
+def normalize(y: np.ndarray, *, peak: float = 1.0) -> np.ndarray:
     """Scale ``y`` so that its largest absolute sample equals ``peak``.
 
-    Silence (all zeros) stays silence, and an empty array stays empty.
+    Notebook: ``01_sound_as_numbers.ipynb``.
+
+    Silence (all zeros) stays silence, and an empty array stays empty. The
+    spelling is librosa's and NumPy's (``normalize``); the British
+    :func:`normalise` still works but is deprecated.
 
     Parameters
     ----------
     y : np.ndarray
-        Samples, any shape.
+        Samples, any number of axes.
     peak : float, default 1.0
         Target peak amplitude (linear, 1.0 = full scale), greater than 0.
 
@@ -452,33 +426,50 @@ def normalise(y: np.ndarray, *, peak: float = 1.0) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from musiclearn.audio import normalise
-    >>> normalise(np.array([0.1, -0.2, 0.05]), peak=0.5)
+    >>> from musiclearn.audio import normalize
+    >>> normalize(np.array([0.1, -0.2, 0.05]), peak=0.5)
     array([ 0.25 , -0.5  ,  0.125])
     """
-    arr = np.asarray(y)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
-        raise ValueError(f"y must be an array of real numbers, got dtype {arr.dtype}")
+    arr = _validate.signal(y, "y", allow_empty=True)
     if isinstance(peak, bool) or not isinstance(peak, numbers.Real) or not math.isfinite(peak) or peak <= 0:
         raise ValueError(f"peak must be a positive finite number such as 1.0, got {peak!r}")
+    return _scaled_to_peak(arr, float(peak))
+
+
+def _scaled_to_peak(arr: np.ndarray, peak: float) -> np.ndarray:
+    """A float copy of checked samples with its largest absolute value at ``peak`` (silence stays silent)."""
     out = arr.astype(arr.dtype if np.issubdtype(arr.dtype, np.floating) else np.float32, copy=True)
-    if out.size == 0:
-        return out
-    if not np.all(np.isfinite(out)):
-        raise ValueError("y contains NaN or infinite values; remove them (e.g. np.nan_to_num) before normalising")
-    current = float(np.max(np.abs(out)))
-    if current == 0.0:
-        return out
-    out *= out.dtype.type(peak / current)
+    current = float(np.max(np.abs(out))) if out.size else 0.0
+    if current > 0.0:
+        # Divide first: peak / current overflows to inf for a subnormal peak such as 1e-311.
+        out /= out.dtype.type(current)
+        out *= out.dtype.type(peak)
     return out
 
 
-#: American spelling, as in librosa and IPython.
-normalize = normalise
+def normalise(y: np.ndarray, *, peak: float = 1.0) -> np.ndarray:
+    """Deprecated British spelling of :func:`normalize` (same arguments, same result).
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
+
+    Examples
+    --------
+    >>> import numpy as np, warnings
+    >>> from musiclearn.audio import normalise
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DeprecationWarning)
+    ...     normalise(np.array([0.5, -1.0]), peak=0.5)
+    array([ 0.25, -0.5 ])
+    """
+    warnings.warn("musiclearn.audio.normalise is deprecated; use musiclearn.audio.normalize (the same function)",
+                  DeprecationWarning, stacklevel=2)
+    return normalize(y, peak=peak)
 
 
 def to_mono(y: np.ndarray) -> np.ndarray:
     """Average the channels of ``(channels, n)`` audio into ``(n,)``.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     Parameters
     ----------
@@ -507,6 +498,8 @@ def to_mono(y: np.ndarray) -> np.ndarray:
 def play(y: np.ndarray, *, sr: int, normalize: bool = True) -> "Audio":
     """An audio player for a notebook (it does not start by itself).
 
+    Notebook: ``01_sound_as_numbers.ipynb``.
+
     Parameters
     ----------
     y : np.ndarray
@@ -532,16 +525,16 @@ def play(y: np.ndarray, *, sr: int, normalize: bool = True) -> "Audio":
     >>> player.autoplay
     False
     """
-    rate = _check_sr(sr)
+    rate = _validate.sample_rate(sr, whole=True)
     arr = _as_signal(y).astype(np.float64)
     if normalize:
-        arr = normalise(arr)
+        arr = _scaled_to_peak(arr, 1.0)
     else:
         peak = float(np.max(np.abs(arr)))
         if peak > 1.0:
             raise ValueError(
                 f"y peaks at {peak:.3g}, beyond [-1, 1]; pass normalize=True, or scale y down "
-                "(musiclearn.audio.normalise(y, peak=0.9)) to play it at a chosen level"
+                "(musiclearn.audio.normalize(y, peak=0.9)) to play it at a chosen level"
             )
     from IPython.display import Audio
 

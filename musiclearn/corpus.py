@@ -57,8 +57,6 @@ import hashlib
 import importlib.util
 import io
 import json
-import math
-import numbers
 import os
 import re
 import sys
@@ -68,9 +66,10 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 from .errors import DataError
+from .melody import Melody, ScoreNote
 
 __all__ = [
     "Note",
@@ -105,164 +104,16 @@ _REASON_MAX = 200
 # ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
-    """One note of a melody.
-
-    Parameters
-    ----------
-    pitch : int
-        MIDI note number, 0-127 (60 is middle C, C4).
-    duration : float
-        Length in quarter notes (1.0 is a crotchet, 0.5 a quaver), > 0.
-    offset : float
-        Start in quarter notes from the start of the tune, >= 0.
-
-    Examples
-    --------
-    >>> Note(60, 1.0, 0.0)
-    Note(pitch=60, duration=1.0, offset=0.0)
-    >>> Note(60, 1.0, 0.0).end
-    1.0
-    """
-
-    pitch: int
-    duration: float
-    offset: float
-
-    def __post_init__(self) -> None:
-        # Accept NumPy scalars too, but store plain int/float.
-        pitch, duration, offset = self.pitch, self.duration, self.offset
-        if type(pitch) is not int:
-            if isinstance(pitch, bool) or not isinstance(pitch, numbers.Integral):
-                raise ValueError(f"Note pitch must be a MIDI note number (int 0-127), got {pitch!r}")
-            object.__setattr__(self, "pitch", pitch := int(pitch))
-        if not 0 <= pitch <= 127:
-            raise ValueError(f"Note pitch must be a MIDI note number (int 0-127), got {pitch!r}")
-        for label, value in (("duration", duration), ("offset", offset)):
-            if type(value) is not float:
-                if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                    raise ValueError(f"Note {label} must be a number of quarter notes, got {value!r}")
-                object.__setattr__(self, label, float(value))
-        if not self.duration > 0 or not math.isfinite(self.duration):
-            raise ValueError(f"Note duration must be > 0 quarter notes, got {duration!r}")
-        if not self.offset >= 0 or not math.isfinite(self.offset):
-            raise ValueError(f"Note offset must be >= 0 quarter notes, got {offset!r}")
-
-    @property
-    def end(self) -> float:
-        """When the note stops, in quarter notes from the start of the tune."""
-        return self.offset + self.duration
-
-
-@dataclass(frozen=True)
-class Melody(Sequence):
-    """A monophonic tune: a sequence of :class:`Note`, plus where it came from.
-
-    ``len(m)``, ``m[i]``, ``for note in m`` work over the notes; slicing
-    returns a tuple of notes.
-
-    Parameters
-    ----------
-    notes : sequence of Note
-        In order of onset (offsets never decrease).
-    title : str
-        The tune's title as the source gives it ("" when it has none).
-    source : str
-        Where it came from: the source file's stem and the tune's 0-based index
-        within that file, e.g. ``"kinder0:12"`` or ``"bwv1.6:0"``.
-    time_signature : str or None
-        The first time signature, e.g. ``"3/4"``.
-    key : str or None
-        The first key: ``"F major"``, ``"A dorian"`` where the source names
-        a mode (ABC does), else the bare key signature, e.g. ``"2 flats"``.
-
-    Examples
-    --------
-    >>> m = Melody([Note(67, 1.0, 0.0), Note(64, 1.0, 1.0)], title="cuckoo")
-    >>> len(m), m.pitches, m.durations
-    (2, (67, 64), (1.0, 1.0))
-    """
-
-    notes: tuple[Note, ...]
-    title: str = ""
-    source: str = ""
-    time_signature: str | None = None
-    key: str | None = None
-
-    def __post_init__(self) -> None:
-        notes = tuple(self.notes)
-        for n in notes:
-            if not isinstance(n, Note):
-                raise ValueError(f"Melody notes must be corpus.Note objects, got {type(n).__name__}")
-        for a, b in zip(notes, notes[1:]):
-            if b.offset < a.offset:
-                raise ValueError(
-                    f"Melody notes must be in order of onset; offset {b.offset} follows {a.offset}"
-                )
-        object.__setattr__(self, "notes", notes)
-
-    @classmethod
-    def from_pitches(
-        cls, pitches: Sequence[int], *, duration: float = 1.0, title: str = "", source: str = ""
-    ) -> "Melody":
-        """Build a melody of equal-length notes from MIDI pitches.
-
-        Parameters
-        ----------
-        pitches : sequence of int
-            MIDI note numbers, 0-127.
-        duration : float, optional
-            Length of every note in quarter notes (default 1.0).
-        title, source : str, optional
-            Stored on the melody.
-
-        Returns
-        -------
-        Melody
-
-        Examples
-        --------
-        >>> Melody.from_pitches([60, 62, 64], duration=0.5).notes[-1]
-        Note(pitch=64, duration=0.5, offset=1.0)
-        """
-        notes = tuple(Note(int(p), float(duration), i * float(duration)) for i, p in enumerate(pitches))
-        return cls(notes, title=title, source=source)
-
-    def __len__(self) -> int:
-        return len(self.notes)
-
-    def __iter__(self) -> Iterator[Note]:
-        return iter(self.notes)
-
-    @overload
-    def __getitem__(self, index: int) -> Note: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Note, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> Note | tuple[Note, ...]:
-        return self.notes[index]
-
-    @property
-    def pitches(self) -> tuple[int, ...]:
-        """MIDI note numbers, one per note."""
-        return tuple(n.pitch for n in self.notes)
-
-    @property
-    def durations(self) -> tuple[float, ...]:
-        """Note lengths in quarter notes."""
-        return tuple(n.duration for n in self.notes)
-
-    @property
-    def offsets(self) -> tuple[float, ...]:
-        """Note onsets in quarter notes from the start of the tune."""
-        return tuple(n.offset for n in self.notes)
+# The note and melody types live in musiclearn.melody, shared by every symbolic
+# module; they are re-exported here under the names notebook 08 teaches.
+Note = ScoreNote
 
 
 @dataclass(frozen=True)
 class Skipped:
     """A tune left out of a corpus because it could not be turned into a melody.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Attributes
     ----------
@@ -282,6 +133,8 @@ class Skipped:
 @dataclass(frozen=True)
 class CorpusReport:
     """What one call of :func:`melodies` produced.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Attributes
     ----------
@@ -317,6 +170,8 @@ _WARNED_SKIPS: set[str] = set()
 def last_report() -> CorpusReport | None:
     """The report of the most recent :func:`melodies` call in this process.
 
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
+
     Returns
     -------
     CorpusReport or None
@@ -325,8 +180,8 @@ def last_report() -> CorpusReport | None:
     Examples
     --------
     >>> from musiclearn import corpus
-    >>> tunes = corpus.melodies("kinder0")  # doctest: +SKIP
-    >>> corpus.last_report().skipped        # doctest: +SKIP
+    >>> tunes = corpus.melodies("kinder0")
+    >>> corpus.last_report().skipped
     ()
     """
     return _LAST_REPORT
@@ -377,6 +232,8 @@ def _essen_files(root: Path) -> list[Path]:
 
 def names() -> list[str]:
     """All corpus names :func:`melodies` accepts.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Returns
     -------
@@ -436,6 +293,8 @@ def _sources(name: str) -> list[_Source]:
 
 def cache_path(source: os.PathLike[str] | str, *, collection: str) -> Path:
     """Where the parsed melodies of one source file are cached.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Parameters
     ----------
@@ -783,6 +642,8 @@ def _check_options(limit: int | None, progress: bool | None) -> None:
 def melodies(name: str, *, limit: int | None = None, progress: bool | None = None) -> list[Melody]:
     """Monophonic melodies from music21's installed corpus, parsed once and cached.
 
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
+
     Parameters
     ----------
     name : str
@@ -824,10 +685,10 @@ def melodies(name: str, *, limit: int | None = None, progress: bool | None = Non
     Examples
     --------
     >>> from musiclearn import corpus
-    >>> tunes = corpus.melodies("kinder0")    # doctest: +SKIP
-    >>> len(tunes), sum(len(t) for t in tunes)  # doctest: +SKIP
+    >>> tunes = corpus.melodies("kinder0")
+    >>> len(tunes), sum(len(t) for t in tunes)
     (213, 8393)
-    >>> tunes[0].title, tunes[0].pitches[:4]  # doctest: +SKIP
+    >>> tunes[0].title, tunes[0].pitches[:4]
     ('SCHLAF KINDLEIN SCHLAF', (69, 67, 67, 65))
     """
     return _load(name, limit=limit, progress=progress, stacklevel=3)
@@ -918,6 +779,8 @@ def _progress_bar(sources: list[_Source], name: str, progress: bool | None) -> A
 def info(name: str, *, progress: bool | None = None) -> CorpusReport:
     """Counts for a corpus: files, tunes, notes and skipped tunes.
 
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
+
     Builds the cache if needed (see :func:`melodies`).
 
     Parameters
@@ -934,8 +797,8 @@ def info(name: str, *, progress: bool | None = None) -> CorpusReport:
     Examples
     --------
     >>> from musiclearn import corpus
-    >>> r = corpus.info("kinder0")   # doctest: +SKIP
-    >>> r.tunes, r.notes             # doctest: +SKIP
+    >>> r = corpus.info("kinder0")
+    >>> r.tunes, r.notes
     (213, 8393)
     """
     _load(name, limit=None, progress=progress, stacklevel=3)

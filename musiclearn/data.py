@@ -1,4 +1,4 @@
-"""Symbolic data done carefully: hygiene, splits by tune, augmentation, batches.
+"""Symbolic data done carefully: hygiene, splits by tune, augmentation.
 
 Notebook: ``08_from_scores_to_tokens.ipynb`` teaches this module (duplicates,
 outliers and broken entries counted and removed; splits by tune with a proof
@@ -22,7 +22,7 @@ Hygiene
 Splits
     :func:`split_by_tune` splits whole tunes and keeps duplicate groups in one
     split; :func:`kfold_by_tune` is the benchmark's fixed protocol (tune *i*
-    goes to fold *i* mod *k*, COURSE.md §6); :func:`assert_no_leakage` proves
+    goes to fold *i* mod *k*); :func:`assert_no_leakage` proves
     that no tune, or transposition of it, is in two splits.
 
 Augmentation
@@ -31,25 +31,25 @@ Augmentation
     after puts transpositions of training tunes into validation.
 
 Batches
-    :func:`make_loader` turns token sequences into a PyTorch ``DataLoader`` of
-    padded ``(inputs, targets)`` batches (targets are the inputs shifted by
-    one). torch is imported only when it is called.
+    Turning token sequences into PyTorch batches is :mod:`musiclearn.loaders`'
+    job (``make_loader``, ``SequenceDataset``, ``pad_batch``); those names
+    still import from here, loaded on first use, so this module never
+    imports torch.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from . import _validate
 from .errors import DataError
+from .melody import melody_pitches
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    import torch
-
     from .corpus import Melody, Skipped
 
 __all__ = [
@@ -79,36 +79,15 @@ PIANO_RANGE = (21, 108)
 
 
 class LeakageError(DataError):
-    """The same tune (or a transposition of it) is in more than one split."""
+    """The same tune (or a transposition of it) is in more than one split.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
+    """
 
 
 # ----------------------------------------------------------------------------
 # Tunes and their identity
 # ----------------------------------------------------------------------------
-
-
-def _pitches(melody: Any) -> tuple[int, ...]:
-    """MIDI pitches of a Melody, a sequence of Notes, or a sequence of ints."""
-    from .corpus import Melody, Note
-
-    if isinstance(melody, Melody):
-        return melody.pitches
-    if isinstance(melody, (str, bytes)) or not isinstance(melody, Iterable):
-        raise ValueError(
-            f"expected a melody (corpus.Melody or a sequence of MIDI pitches), got {type(melody).__name__}"
-        )
-    items = list(melody.tolist() if hasattr(melody, "tolist") else melody)
-    out = []
-    for item in items:
-        if isinstance(item, Note):
-            out.append(item.pitch)
-        elif isinstance(item, numbers.Integral) and not isinstance(item, bool):
-            out.append(int(item))
-        else:
-            raise ValueError(
-                f"expected a melody (corpus.Melody or a sequence of MIDI pitches), found an item {item!r}"
-            )
-    return tuple(out)
 
 
 def _as_melodies(melodies: Any, what: str = "melodies") -> list["Melody"]:
@@ -133,10 +112,13 @@ def _name(melodies: Sequence["Melody"], i: int) -> str:
 def interval_signature(melody: Any) -> tuple[int, ...]:
     """The pitch intervals between consecutive notes: a tune's identity up to transposition.
 
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
+
     Parameters
     ----------
-    melody : corpus.Melody or sequence of int
-        A melody, or its MIDI pitches.
+    melody : corpus.Melody, sequence of corpus.Note or sequence of int
+        A melody (read by the rule of :mod:`musiclearn.melody`), or its MIDI
+        pitches.
 
     Returns
     -------
@@ -151,7 +133,7 @@ def interval_signature(melody: Any) -> tuple[int, ...]:
     >>> interval_signature([67, 69, 71, 67]) == interval_signature([60, 62, 64, 60])
     True
     """
-    p = _pitches(melody)
+    p = melody_pitches(melody)
     return tuple(b - a for a, b in zip(p, p[1:]))
 
 
@@ -163,6 +145,8 @@ def _exact_key(melody: "Melody") -> tuple:
 
 def transpose(melody: "Melody", semitones: int) -> "Melody":
     """The melody moved up (or down) by a number of semitones.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Parameters
     ----------
@@ -218,6 +202,8 @@ def transpose(melody: "Melody", semitones: int) -> "Melody":
 class DuplicateGroup:
     """Melodies that are the same tune: the same sequence of intervals.
 
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
+
     Attributes
     ----------
     indices : tuple of int
@@ -244,6 +230,8 @@ class DuplicateGroup:
 
 def find_duplicates(melodies: Sequence["Melody"]) -> list[DuplicateGroup]:
     """Groups of melodies that are the same tune, exactly or transposed.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Parameters
     ----------
@@ -290,6 +278,8 @@ def find_duplicates(melodies: Sequence["Melody"]) -> list[DuplicateGroup]:
 @dataclass(frozen=True, repr=False)
 class HygieneReport:
     """What :func:`hygiene_report` found and :func:`clean` removed.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Attributes
     ----------
@@ -373,28 +363,17 @@ def _check_min_notes(min_notes: Any) -> int:
     return int(min_notes)
 
 
-def _check_range(pitch_range: Any) -> tuple[int, int]:
-    try:
-        low, high = pitch_range
-    except (TypeError, ValueError):
-        raise ValueError(f"pitch_range must be a pair (lowest, highest) of MIDI pitches, got {pitch_range!r}") from None
-    for value in (low, high):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value <= 127:
-            raise ValueError(f"pitch_range must hold MIDI pitches 0-127, e.g. (21, 108), got {pitch_range!r}")
-    if low > high:
-        raise ValueError(f"pitch_range must be (lowest, highest) with lowest <= highest, got {pitch_range!r}")
-    return int(low), int(high)
-
-
 def hygiene_report(
     melodies: Sequence["Melody"],
     *,
     min_notes: int = 8,
     pitch_range: tuple[int, int] = PIANO_RANGE,
-    duplicates: Optional[str] = "transposed",
+    duplicates: str | None = "transposed",
     skipped: Iterable["Skipped"] = (),
 ) -> HygieneReport:
     """Count what is wrong with a collection of melodies (nothing is changed).
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     The checks run in this order, and a melody is reported under the first it
     fails: too short, out of range, exact duplicate of an earlier kept melody,
@@ -431,7 +410,7 @@ def hygiene_report(
     """
     tunes = _as_melodies(melodies)
     min_notes = _check_min_notes(min_notes)
-    low, high = _check_range(pitch_range)
+    low, high = _validate.pitch_range(pitch_range)
     if duplicates not in ("transposed", "exact", None):
         raise ValueError(f"duplicates must be 'transposed', 'exact' or None, got {duplicates!r}")
     skipped = tuple(skipped)
@@ -471,10 +450,12 @@ def clean(
     *,
     min_notes: int = 8,
     pitch_range: tuple[int, int] = PIANO_RANGE,
-    duplicates: Optional[str] = "transposed",
+    duplicates: str | None = "transposed",
     skipped: Iterable["Skipped"] = (),
 ) -> tuple[list["Melody"], HygieneReport]:
     """Remove too short, out-of-range and duplicate melodies, and say what went.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Parameters
     ----------
@@ -519,8 +500,10 @@ def _count(melodies: Any, what: str = "melodies") -> int:
         raise ValueError(f"{what} must be a list of melodies or a number of tunes, got {type(melodies).__name__}") from None
 
 
-def kfold_by_tune(melodies: Union[Sequence[Any], int], *, k: int = 10) -> list[list[int]]:
-    """The benchmark's folds: tune *i* goes to fold *i* mod *k* (COURSE.md §6).
+def kfold_by_tune(melodies: Sequence[Any] | int, *, k: int = 10) -> list[list[int]]:
+    """The benchmark's folds: tune *i* goes to fold *i* mod *k*.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Deterministic and the same everywhere, so results can be compared. It
     does not look at the tunes: check it with :func:`assert_no_leakage`
@@ -553,6 +536,8 @@ def kfold_by_tune(melodies: Union[Sequence[Any], int], *, k: int = 10) -> list[l
 
 def fold_indices(folds: Sequence[Sequence[int]], fold: int) -> tuple[list[int], list[int]]:
     """Training and test indices for one fold of :func:`kfold_by_tune`.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Parameters
     ----------
@@ -587,6 +572,8 @@ def split_by_tune(
     seed: int = 0,
 ) -> dict[str, list[int]]:
     """Split whole tunes at random, keeping every group of duplicates in one split.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Tunes with the same interval sequence (exact or transposed copies) form
     one group; groups are shuffled with ``seed`` and each goes to the split
@@ -645,10 +632,12 @@ def split_by_tune(
 
 
 def assert_no_leakage(
-    splits: Union[Mapping[str, Sequence[Any]], Sequence[Sequence[Any]]],
-    melodies: Optional[Sequence["Melody"]] = None,
+    splits: Mapping[str, Sequence[Any]] | Sequence[Sequence[Any]],
+    melodies: Sequence["Melody"] | None = None,
 ) -> dict[str, int]:
     """Prove that no tune, nor a transposition of it, is in two splits; raise if one is.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Parameters
     ----------
@@ -728,7 +717,9 @@ def remove_leakage(
 ) -> tuple[list["Melody"], list[int]]:
     """Drop every melody whose interval sequence also occurs in ``against``.
 
-    The rule of the benchmark's pretrained track (COURSE.md §6): pretrain on
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
+
+    The rule of the melody benchmark's pretrained track: pretrain on
     other tunes, never on the tunes being evaluated or transpositions of them.
 
     Parameters
@@ -772,6 +763,8 @@ def augment_transpositions(
 ) -> list["Melody"]:
     """Every melody in several keys: transposition augmentation (training data only!).
 
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
+
     Parameters
     ----------
     melodies : list of corpus.Melody
@@ -797,7 +790,7 @@ def augment_transpositions(
     [(58, 70), (60, 72)]
     """
     tunes = _as_melodies(melodies)
-    low, high = _check_range(pitch_range)
+    low, high = _validate.pitch_range(pitch_range)
     if isinstance(semitones, (str, bytes)) or not isinstance(semitones, Iterable):
         raise ValueError(f"semitones must be a list or range of whole numbers such as range(-5, 7), got {semitones!r}")
     shifts = list(semitones)
@@ -816,185 +809,20 @@ def augment_transpositions(
 
 
 # ----------------------------------------------------------------------------
-# Batches for PyTorch
+# Batches for PyTorch: moved to musiclearn.loaders, still importable from here
 # ----------------------------------------------------------------------------
 
-
-def _id_sequence(seq: Any, index: int) -> list[int]:
-    if isinstance(seq, (str, bytes)) or not isinstance(seq, Iterable):
-        raise ValueError(f"sequences[{index}] must be a list of token ids (ints), got {type(seq).__name__}")
-    values = seq.tolist() if hasattr(seq, "tolist") else list(seq)
-    if not isinstance(values, list):
-        raise ValueError(f"sequences[{index}] must be a list of token ids, got a single value {values!r}")
-    out = []
-    for v in values:
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0:
-            raise ValueError(f"sequences[{index}] holds {v!r}; token ids must be non-negative ints "
-                             "(from a tokenizer's encode)")
-        out.append(int(v))
-    return out
+_LOADER_NAMES = frozenset({"SequenceDataset", "pad_batch", "make_loader"})
 
 
-class SequenceDataset:
-    """Next-token examples from token sequences: ``(ids[:-1], ids[1:])`` per item.
+def __getattr__(name: str) -> Any:
+    # Lazily, so that importing musiclearn.data never loads the batching code (or torch).
+    if name in _LOADER_NAMES:
+        from . import loaders
 
-    A map-style dataset (``len`` and indexing), usable by
-    ``torch.utils.data.DataLoader``; torch is not needed to build it.
-
-    Parameters
-    ----------
-    sequences : list of list of int
-        Token ids, e.g. from ``EventTokenizer.encode_many``. Sequences shorter
-        than 2 tokens have nothing to predict and are left out.
-    max_len : int, optional
-        Longest input. A longer sequence is cut into windows of ``max_len``
-        inputs that overlap by one token, so every target is predicted exactly
-        once (later windows start without ``BOS``).
-
-    Examples
-    --------
-    >>> ds = SequenceDataset([[1, 5, 6, 7, 2]], max_len=2)
-    >>> [ds[i] for i in range(len(ds))]
-    [([1, 5], [5, 6]), ([6, 7], [7, 2])]
-    """
-
-    def __init__(self, sequences: Iterable[Any], *, max_len: Optional[int] = None) -> None:
-        if isinstance(sequences, (str, bytes)) or not isinstance(sequences, Iterable):
-            raise ValueError("sequences must be a list of token-id lists (e.g. from tok.encode_many(melodies))")
-        if max_len is not None and (isinstance(max_len, bool) or not isinstance(max_len, numbers.Integral)
-                                    or max_len < 1):
-            raise ValueError(f"max_len must be a positive whole number of tokens or None, got {max_len!r}")
-        self.max_len = None if max_len is None else int(max_len)
-        self.items: list[tuple[list[int], list[int]]] = []
-        for index, seq in enumerate(sequences):
-            ids = _id_sequence(seq, index)
-            if len(ids) < 2:
-                continue
-            if self.max_len is None or len(ids) - 1 <= self.max_len:
-                self.items.append((ids[:-1], ids[1:]))
-                continue
-            for start in range(0, len(ids) - 1, self.max_len):
-                chunk = ids[start:start + self.max_len + 1]
-                if len(chunk) >= 2:
-                    self.items.append((chunk[:-1], chunk[1:]))
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __getitem__(self, index: int) -> tuple[list[int], list[int]]:
-        return self.items[index]
-
-    @property
-    def n_targets(self) -> int:
-        """Tokens to predict in the whole dataset."""
-        return sum(len(t) for _, t in self.items)
+        return getattr(loaders, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def pad_batch(items: Sequence[tuple[Sequence[int], Sequence[int]]], *, pad_id: int = 0) -> tuple["torch.Tensor", "torch.Tensor"]:
-    """Stack ``(inputs, targets)`` pairs into two padded LongTensors of shape (B, T).
-
-    Parameters
-    ----------
-    items : list of (list of int, list of int)
-        As :class:`SequenceDataset` yields them.
-    pad_id : int, optional
-        Fills the positions after each sequence's end (use the tokenizer's
-        ``pad_id``, and ``ignore_index=pad_id`` in the loss).
-
-    Returns
-    -------
-    inputs, targets : torch.LongTensor, shape (batch, longest length)
-
-    Examples
-    --------
-    >>> x, y = pad_batch([([1, 5, 6], [5, 6, 2]), ([1, 7], [7, 2])], pad_id=0)
-    >>> x.tolist(), y.tolist()
-    ([[1, 5, 6], [1, 7, 0]], [[5, 6, 2], [7, 2, 0]])
-    """
-    import torch
-
-    if not items:
-        raise ValueError("cannot make a batch from no sequences")
-    longest = max(len(x) for x, _ in items)
-    inputs = torch.full((len(items), longest), int(pad_id), dtype=torch.long)
-    targets = torch.full((len(items), longest), int(pad_id), dtype=torch.long)
-    for row, (x, y) in enumerate(items):
-        inputs[row, :len(x)] = torch.as_tensor(list(x), dtype=torch.long)
-        targets[row, :len(y)] = torch.as_tensor(list(y), dtype=torch.long)
-    return inputs, targets
-
-
-def make_loader(
-    sequences: Iterable[Any],
-    *,
-    batch_size: int = 32,
-    shuffle: bool = True,
-    seed: int = 0,
-    pad_id: int = 0,
-    max_len: Optional[int] = None,
-    drop_last: bool = False,
-) -> "torch.utils.data.DataLoader":
-    """A PyTorch DataLoader of padded next-token batches.
-
-    Parameters
-    ----------
-    sequences : list of list of int
-        Token ids per tune (e.g. ``tok.encode_many(train_melodies)``).
-    batch_size : int, optional
-        Sequences per batch (default 32).
-    shuffle : bool, optional
-        Reshuffle every epoch (default True; use False for validation).
-    seed : int, optional
-        Seeds the shuffling: the same seed gives the same batches, epoch
-        after epoch, on any machine (default 0).
-    pad_id : int, optional
-        Padding id (the tokenizer's ``pad_id``); targets are padded with it
-        too, so ``cross_entropy(..., ignore_index=pad_id)`` skips padding.
-    max_len : int, optional
-        Longest input; longer sequences are cut into windows (see
-        :class:`SequenceDataset`).
-    drop_last : bool, optional
-        Drop a last, smaller batch (default False).
-
-    Returns
-    -------
-    torch.utils.data.DataLoader
-        Yields ``(inputs, targets)``, both LongTensors of shape (B, T), with
-        ``targets[:, t] == inputs[:, t + 1]`` inside each sequence. Its
-        ``pad_id`` attribute holds the padding id.
-
-    Examples
-    --------
-    >>> loader = make_loader([[1, 5, 6, 2], [1, 7, 2]], batch_size=2, shuffle=False)
-    >>> x, y = next(iter(loader))
-    >>> x.tolist(), y.tolist()
-    ([[1, 5, 6], [1, 7, 0]], [[5, 6, 2], [7, 2, 0]])
-    """
-    import torch
-
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive whole number of sequences, got {batch_size!r}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
-    if isinstance(pad_id, bool) or not isinstance(pad_id, numbers.Integral) or pad_id < 0:
-        raise ValueError(f"pad_id must be a non-negative token id (the tokenizer's pad_id), got {pad_id!r}")
-    for flag, label in ((shuffle, "shuffle"), (drop_last, "drop_last")):
-        if not isinstance(flag, bool):
-            raise ValueError(f"{label} must be True or False, got {flag!r}")
-    dataset = SequenceDataset(sequences, max_len=max_len)
-    if len(dataset) == 0:
-        raise ValueError("no sequence has 2 or more tokens, so there is nothing to predict; "
-                         "encode some melodies first (tok.encode_many(melodies))")
-    generator = torch.Generator()
-    generator.manual_seed(int(seed))
-    loader = torch.utils.data.DataLoader(
-        dataset,  # type: ignore[arg-type]
-        batch_size=int(batch_size),
-        shuffle=shuffle,
-        generator=generator,
-        collate_fn=functools.partial(pad_batch, pad_id=int(pad_id)),
-        drop_last=drop_last,
-    )
-    # Training code reads it to leave padding out of the loss (musiclearn.train does).
-    loader.pad_id = int(pad_id)  # type: ignore[attr-defined]
-    return loader
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _LOADER_NAMES)

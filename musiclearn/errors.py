@@ -5,20 +5,26 @@ it, so that a learner never has to read a traceback from deep inside soundfile,
 mido or music21 to find out which of their files is broken.
 
 All three subclass :class:`ValueError`, so ``except ValueError`` still works.
+
+Notebooks: ``01_sound_as_numbers.ipynb`` (:class:`AudioError`),
+``07_midi_as_data.ipynb`` (:class:`MidiError`) and
+``08_from_scores_to_tokens.ipynb`` (:class:`DataError`) show them.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Optional, Union
 
-PathLike = Union[str, "os.PathLike[str]"]
+from ._types import PathLike
 
 __all__ = ["MusiclearnError", "AudioError", "MidiError", "DataError"]
 
 
 class MusiclearnError(ValueError):
     """Base class: a problem with an input file or data set.
+
+    Notebooks: ``01_sound_as_numbers.ipynb``, ``07_midi_as_data.ipynb``,
+    ``08_from_scores_to_tokens.ipynb`` meet its subclasses.
 
     Parameters
     ----------
@@ -28,7 +34,7 @@ class MusiclearnError(ValueError):
         The file or data set the problem is in. It starts the message.
     """
 
-    def __init__(self, problem: str, path: Optional[PathLike] = None) -> None:
+    def __init__(self, problem: str, path: PathLike | None = None) -> None:
         self.problem = problem
         self.path = None if path is None else os.fspath(path)
         message = problem if self.path is None else f"{self.path}: {problem}"
@@ -36,12 +42,21 @@ class MusiclearnError(ValueError):
 
 
 class AudioError(MusiclearnError):
-    """An audio file is unreadable, truncated, empty or not audio at all."""
+    """An audio file is unreadable, truncated, empty or not audio at all.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
+    """
 
 
 class MidiError(MusiclearnError):
-    """A MIDI file is corrupt, empty, truncated or not MIDI at all."""
+    """A MIDI file is corrupt, empty, truncated or not MIDI at all.
+
+    Notebook: ``07_midi_as_data.ipynb``.
+    """
 
 
 class DataError(MusiclearnError):
-    """A corpus, cache or data set is missing, malformed or unusable."""
+    """A corpus, cache or data set is missing, malformed or unusable.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
+    """

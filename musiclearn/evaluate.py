@@ -30,9 +30,11 @@ import bisect
 import math
 import numbers
 from collections.abc import Sequence
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
+
+from .melody import melody_pitches
 
 __all__ = [
     "bits_per_note",
@@ -83,7 +85,7 @@ def _to_numpy(x: Any, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be an array of numbers, got {type(x).__name__}") from None
 
 
-def _scored_positions(scores: Any, targets: Any, ignore_index: Optional[int]) -> tuple[np.ndarray, np.ndarray]:
+def _scored_positions(scores: Any, targets: Any, ignore_index: int | None) -> tuple[np.ndarray, np.ndarray]:
     """Log-softmaxed rows and their integer targets, padding removed."""
     z = _to_numpy(scores, "logits").astype(np.float64)
     t = _to_numpy(targets, "targets")
@@ -111,8 +113,11 @@ def _scored_positions(scores: Any, targets: Any, ignore_index: Optional[int]) ->
     return log_probs, t
 
 
-def bits_per_note(log_probs: Any, targets: Any = None, *, ignore_index: Optional[int] = None) -> float:
+def bits_per_note(log_probs: Any, targets: Any = None, *, ignore_index: int | None = None) -> float:
     """Average surprise of the notes that occurred, in bits: ``mean(-log2 p)``.
+
+    Notebook: ``09_baselines_and_training_loop.ipynb`` derives bits per note;
+    ``10_rnn_and_transformer.ipynb`` scores the benchmark with it.
 
     Two ways to call it:
 
@@ -167,6 +172,8 @@ def bits_per_note(log_probs: Any, targets: Any = None, *, ignore_index: Optional
 def perplexity(bits: float) -> float:
     """Perplexity ``2 ** bits``: the number of equally likely choices that would be as surprising.
 
+    Notebook: ``09_baselines_and_training_loop.ipynb``.
+
     Parameters
     ----------
     bits : float
@@ -187,8 +194,11 @@ def perplexity(bits: float) -> float:
     return float(2.0 ** float(bits))
 
 
-def accuracy(logits: Any, targets: Any, *, ignore_index: Optional[int] = None) -> float:
+def accuracy(logits: Any, targets: Any, *, ignore_index: int | None = None) -> float:
     """Share of positions where the most likely token is the one that occurred (top-1 accuracy).
+
+    Notebook: ``10_rnn_and_transformer.ipynb`` reports it beside bits per note in the kinder
+    benchmark.
 
     Parameters
     ----------
@@ -219,37 +229,6 @@ def accuracy(logits: Any, targets: Any, *, ignore_index: Optional[int] = None) -
 # ---------------------------------------------------------------------------
 # Melodies as pitch sequences
 # ---------------------------------------------------------------------------
-
-def _pitches(melody: Any, where: str) -> tuple[int, ...]:
-    """MIDI pitches of a Melody, a sequence of Notes or a sequence of ints."""
-    pitches = getattr(melody, "pitches", None)
-    if pitches is not None and not callable(pitches):
-        values = list(pitches)
-    else:
-        if type(melody).__module__.startswith("torch") and hasattr(melody, "tolist"):
-            melody = melody.tolist()
-        if isinstance(melody, np.ndarray):
-            if melody.ndim != 1:
-                raise ValueError(f"{where} must be one melody (1-D), got an array of shape {melody.shape}")
-            melody = melody.tolist()
-        if isinstance(melody, (str, bytes)) or not isinstance(melody, Sequence):
-            raise ValueError(f"{where} must be a melody (corpus.Melody) or a sequence of MIDI pitches, "
-                             f"got {type(melody).__name__}")
-        values = [getattr(v, "pitch", v) for v in melody]
-    out = []
-    for i, p in enumerate(values):
-        if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Integral):
-            if isinstance(p, numbers.Real) and float(p).is_integer():
-                p = int(p)
-            else:
-                raise ValueError(f"{where}, note {i}: a pitch must be a MIDI note number (int 0..127), "
-                                 f"got {p!r}")
-        if not 0 <= int(p) <= 127:
-            raise ValueError(f"{where}, note {i}: pitch {int(p)} is outside MIDI's 0..127; if these are token "
-                             "ids, decode them into a melody first (tokenizer.decode)")
-        out.append(int(p))
-    return tuple(out)
-
 
 def _collection(melodies: Any, name: str) -> list[Any]:
     """A list of melodies; a single melody or a flat pitch list is refused with a clear message."""
@@ -289,6 +268,8 @@ def _describe(melody: Any) -> dict[str, Any]:
 class MemorizationIndex:
     """An index of training melodies for finding copied passages, built once.
 
+    Notebook: ``11_generation_and_memorization.ipynb``.
+
     The interval sequences of all training melodies go into one *suffix
     automaton*: a compact machine that recognises every contiguous run of
     intervals of every training tune (separators between tunes keep runs
@@ -316,7 +297,7 @@ class MemorizationIndex:
         self.training = items
         self.n_training = len(items)
         self.descriptions = [_describe(m) for m in items]
-        pitches = [_pitches(m, f"training[{i}]") for i, m in enumerate(items)]
+        pitches = [melody_pitches(m, what=f"training[{i}]") for i, m in enumerate(items)]
         sequences = [_intervals(p) for p in pitches]
         self.lengths = [len(p) for p in pitches]
         self.n_notes = sum(self.lengths)
@@ -407,7 +388,7 @@ class MemorizationIndex:
             states.append(state)
         return runs, states
 
-    def match(self, melody: Any) -> tuple[int, Optional[int], Optional[int], Optional[int]]:
+    def match(self, melody: Any) -> tuple[int, int | None, int | None, int | None]:
         """The longest run of consecutive notes of ``melody`` found in a training melody.
 
         Parameters
@@ -426,11 +407,11 @@ class MemorizationIndex:
         start : int or None
             Index of the run's first note in ``melody``.
         """
-        pitches = _pitches(melody, "melody")
+        pitches = melody_pitches(melody, what="melody")
         return self._match_pitches(pitches)[:4]
 
-    def _match_pitches(self, pitches: tuple[int, ...]) -> tuple[int, Optional[int], Optional[int],
-                                                                   Optional[int], list[int]]:
+    def _match_pitches(self, pitches: tuple[int, ...]) -> tuple[int, int | None, int | None,
+                                                                   int | None, list[int]]:
         if not pitches or self.first_with_note is None:
             return 0, None, None, None, []
         runs, states = self.matching_runs(_intervals(pitches))
@@ -444,6 +425,8 @@ class MemorizationIndex:
 
 def memorization_report(generated: Any, training: Any, *, n: int = 8) -> dict[str, Any]:
     """How much of each generated melody also occurs in the training melodies?
+
+    Notebook: ``11_generation_and_memorization.ipynb``.
 
     Everything is compared by **intervals** (the differences between
     consecutive pitches, in semitones), so a passage copied in another key
@@ -533,7 +516,7 @@ def memorization_report(generated: Any, training: Any, *, n: int = 8) -> dict[st
 
     per_melody = []
     for i, melody in enumerate(items):
-        pitches = _pitches(melody, f"generated[{i}]")
+        pitches = melody_pitches(melody, what=f"generated[{i}]")
         longest, tune, tune_start, start, runs = index._match_pitches(pitches)
         windows = max(len(pitches) - n + 1, 0)
         if windows == 0:
@@ -597,6 +580,8 @@ def memorization_report(generated: Any, training: Any, *, n: int = 8) -> dict[st
 def in_scale_rate(melody: Any) -> tuple[float, int]:
     """Share of a melody's notes that lie in its best-fitting major/minor scale.
 
+    Notebook: ``11_generation_and_memorization.ipynb``.
+
     A simple diatonic fit: of the 12 major scales (C major, C# major, …),
     take the one that contains the most of the melody's notes; the rate is
     the share of notes inside it. A natural minor scale has the same notes
@@ -624,7 +609,7 @@ def in_scale_rate(melody: Any) -> tuple[float, int]:
     >>> in_scale_rate([60, 61, 62, 63])                      # chromatic: 3 of 4 fit C# major
     (0.75, 1)
     """
-    pitches = _pitches(melody, "melody")
+    pitches = melody_pitches(melody, what="melody")
     if not pitches:
         return float("nan"), -1
     counts = np.bincount(np.asarray(pitches) % 12, minlength=12)
@@ -633,7 +618,7 @@ def in_scale_rate(melody: Any) -> tuple[float, int]:
     return float(inside[tonic] / len(pitches)), tonic
 
 
-def _durations(melody: Any) -> Optional[tuple[float, ...]]:
+def _durations(melody: Any) -> tuple[float, ...] | None:
     durations = getattr(melody, "durations", None)
     if durations is None or callable(durations):
         notes = getattr(melody, "notes", None)
@@ -652,6 +637,8 @@ def _length_bin(duration: float) -> int:
 
 def musical_statistics(melodies: Any) -> dict[str, Any]:
     """Describe a set of melodies with a few numbers and histograms.
+
+    Notebook: ``11_generation_and_memorization.ipynb``.
 
     Parameters
     ----------
@@ -694,7 +681,7 @@ def musical_statistics(melodies: Any) -> dict[str, Any]:
     0.5
     """
     items = _collection(melodies, "melodies")
-    all_pitches = [_pitches(m, f"melodies[{i}]") for i, m in enumerate(items)]
+    all_pitches = [melody_pitches(m, what=f"melodies[{i}]") for i, m in enumerate(items)]
     lengths = np.array([len(p) for p in all_pitches], dtype=np.int64)
     n_notes = int(lengths.sum())
     flat = np.fromiter((p for ps in all_pitches for p in ps), dtype=np.int64, count=n_notes)
@@ -762,6 +749,8 @@ def _distribution(p: Any, name: str) -> np.ndarray:
 def total_variation(p: Any, q: Any) -> float:
     """Total variation distance ``0.5 · Σ|p − q|`` between two histograms.
 
+    Notebook: ``11_generation_and_memorization.ipynb``.
+
     Both are normalised to sum to 1 first. 0 means identical, 1 means no
     overlap at all; it is the largest difference in probability the two
     distributions give to any set of outcomes.
@@ -790,6 +779,8 @@ def total_variation(p: Any, q: Any) -> float:
 
 def jensen_shannon(p: Any, q: Any) -> float:
     """Jensen–Shannon divergence in bits between two histograms.
+
+    Notebook: ``11_generation_and_memorization.ipynb``.
 
     ``JS = ½ KL(p‖m) + ½ KL(q‖m)`` with ``m = (p + q) / 2`` and logarithms to
     base 2. Unlike the KL divergence it is symmetric and finite even when one
@@ -826,6 +817,8 @@ def jensen_shannon(p: Any, q: Any) -> float:
 
 def compare_statistics(generated: Any, reference: Any) -> dict[str, Any]:
     """How far apart are two sets of melodies, musically?
+
+    Notebook: ``11_generation_and_memorization.ipynb``.
 
     Parameters
     ----------

@@ -17,42 +17,27 @@ finely but does not separate two tones any better.
 
 from __future__ import annotations
 
-import numbers
-from typing import Union
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["dft_matrix", "dft", "idft", "fft", "fft_frequencies", "bin_of", "zero_pad", "next_power_of_two"]
+from . import _validate
 
-
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}.")
-    return int(value)
-
-
-def _positive_rate(sr: object) -> float:
-    if isinstance(sr, bool) or not isinstance(sr, numbers.Real) or not np.isfinite(sr) or sr <= 0:
-        raise ValueError(f"sr must be a positive sampling rate in Hz (e.g. 22050), got {sr!r}.")
-    return float(sr)
+__all__ = [
+    "dft_matrix", "dft", "idft", "fft", "fft_frequencies", "bin_of", "amplitude_spectrum", "zero_pad",
+    "next_power_of_two",
+]
 
 
 def _signal(x: ArrayLike, name: str = "x") -> np.ndarray:
-    x = np.asarray(x)
-    if x.dtype == bool or not (np.issubdtype(x.dtype, np.number)):
-        raise ValueError(f"{name} must hold numbers, got dtype {x.dtype}; convert it with np.asarray({name}, dtype=float).")
-    if x.ndim == 0 or x.shape[-1] == 0:
-        raise ValueError(f"{name} must be an array with at least one sample along its last axis, got shape {x.shape}.")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"{name} contains NaN or infinite values; remove or replace them first.")
-    return x.astype(np.complex128)
+    return _validate.signal(x, name, dtype="number").astype(np.complex128)
 
 
 def next_power_of_two(n: int) -> int:
     """The smallest power of two that is at least ``n``.
+
+    Notebook: ``03_fourier_transform.ipynb``.
 
     Parameters
     ----------
@@ -69,12 +54,14 @@ def next_power_of_two(n: int) -> int:
     >>> next_power_of_two(1000), next_power_of_two(1024)
     (1024, 1024)
     """
-    n = _positive_int(n, "n")
+    n = _validate.positive_int(n, "n")
     return 1 << (n - 1).bit_length()
 
 
 def dft_matrix(n: int) -> np.ndarray:
     """The ``n`` × ``n`` DFT matrix ``W[k, m] = exp(-2j*pi*k*m/n)``.
+
+    Notebook: ``03_fourier_transform.ipynb``.
 
     Row ``k`` is a complex sinusoid making ``k`` turns over ``n`` samples;
     multiplying a signal by it measures how much of that sinusoid the signal
@@ -100,7 +87,7 @@ def dft_matrix(n: int) -> np.ndarray:
     >>> np.allclose(W @ W.conj().T, 4 * np.eye(4))  # rows are orthogonal
     True
     """
-    n = _positive_int(n, "n")
+    n = _validate.positive_int(n, "n", unit="samples")
     k = np.arange(n)
     # Reducing k*m modulo n first keeps the angle small, hence accurate, for large n.
     turns = np.outer(k, k) % n
@@ -109,6 +96,8 @@ def dft_matrix(n: int) -> np.ndarray:
 
 def dft(x: ArrayLike) -> np.ndarray:
     """Discrete Fourier transform by matrix product (O(N²), for teaching).
+
+    Notebook: ``03_fourier_transform.ipynb``.
 
     Parameters
     ----------
@@ -133,6 +122,8 @@ def dft(x: ArrayLike) -> np.ndarray:
 
 def idft(X: ArrayLike) -> np.ndarray:
     """Inverse DFT by matrix product: ``x = conj(W) @ X / n``.
+
+    Notebook: ``03_fourier_transform.ipynb``.
 
     Parameters
     ----------
@@ -168,6 +159,8 @@ def _fft_recursive(x: np.ndarray) -> np.ndarray:
 
 def fft(x: ArrayLike) -> np.ndarray:
     """Radix-2 fast Fourier transform, written recursively (for teaching).
+
+    Notebook: ``03_fourier_transform.ipynb``.
 
     The DFT of ``n`` samples is assembled from the DFTs of the ``n/2`` even
     and ``n/2`` odd samples::
@@ -211,6 +204,8 @@ def fft(x: ArrayLike) -> np.ndarray:
 def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
     """Centre frequency of each bin of a real FFT.
 
+    Notebook: ``03_fourier_transform.ipynb``.
+
     Parameters
     ----------
     sr : float, keyword-only
@@ -229,14 +224,16 @@ def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
     >>> fft_frequencies(sr=8000, n_fft=8)
     array([   0., 1000., 2000., 3000., 4000.])
     """
-    sr = _positive_rate(sr)
-    n_fft = _positive_int(n_fft, "n_fft")
+    sr = _validate.sample_rate(sr)
+    n_fft = _validate.positive_int(n_fft, "n_fft", unit="samples")
     # The same expression as librosa, so the two agree to the last bit.
     return np.fft.rfftfreq(n=n_fft, d=1.0 / sr)
 
 
-def bin_of(freq: Union[float, ArrayLike], *, sr: float = 22050, n_fft: int = 2048) -> Union[int, np.ndarray]:
+def bin_of(freq: float | ArrayLike, *, sr: float = 22050, n_fft: int = 2048) -> int | np.ndarray:
     """Index of the FFT bin nearest to a frequency.
+
+    Notebook: ``03_fourier_transform.ipynb``.
 
     Parameters
     ----------
@@ -260,8 +257,8 @@ def bin_of(freq: Union[float, ArrayLike], *, sr: float = 22050, n_fft: int = 204
     >>> bin_of([0.0, 11025.0], sr=22050, n_fft=2048)
     array([   0, 1024])
     """
-    sr = _positive_rate(sr)
-    n_fft = _positive_int(n_fft, "n_fft")
+    sr = _validate.sample_rate(sr)
+    n_fft = _validate.positive_int(n_fft, "n_fft", unit="samples")
     f = np.asarray(freq, dtype=float)
     if not np.all(np.isfinite(f)):
         raise ValueError("freq contains NaN or infinite values; give frequencies in Hz.")
@@ -274,8 +271,73 @@ def bin_of(freq: Union[float, ArrayLike], *, sr: float = 22050, n_fft: int = 204
     return int(bins) if bins.ndim == 0 else bins
 
 
+def amplitude_spectrum(
+    y: ArrayLike, *, sr: float = 22050, n_fft: int | None = None, window: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The one-sided amplitude spectrum of one frame, scaled so a sinusoid reads its amplitude.
+
+    Notebook: ``03_fourier_transform.ipynb``.
+
+    A sinusoid of amplitude ``A`` that falls exactly on a bin reads ``A`` with
+    any window: the window lowers every bin by its coherent gain
+    ``sum(w) / n``, so the spectrum is ``2 |X[k]| / sum(w)`` (the 2 puts back
+    the energy of the negative frequencies; 0 Hz and the Nyquist bin have no
+    mirror image and are not doubled).
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)]
+        One frame of real samples.
+    sr : float, keyword-only
+        Sampling rate in Hz.
+    n_fft : int, keyword-only, optional
+        FFT length in samples, at least ``len(y)`` (default ``len(y)``); a
+        longer FFT zero-pads: a smoother curve, not more resolution.
+    window : None, str, tuple, callable or np.ndarray, keyword-only
+        The taper, as :func:`musiclearn.windows.window_samples` reads it;
+        ``None`` (default) is no taper.
+
+    Returns
+    -------
+    freqs : np.ndarray [shape=(1 + n_fft // 2,)]
+        Bin frequencies in Hz.
+    amplitude : np.ndarray [shape=(1 + n_fft // 2,)]
+        Linear amplitude per bin; ``20 * log10`` of it is in dB re amplitude 1.
+
+    Examples
+    --------
+    >>> sr, n = 8000, 256
+    >>> y = 0.5 * np.sin(2 * np.pi * 1000 * np.arange(n) / sr)   # 1000 Hz is bin 32
+    >>> freqs, amp = amplitude_spectrum(y, sr=sr, window="hann")
+    >>> float(freqs[32]), round(float(amp[32]), 6)
+    (1000.0, 0.5)
+    """
+    from .windows import window_samples
+
+    y = _validate.signal(y, "y", ndim=1)
+    sr = _validate.sample_rate(sr)
+    n = y.size
+    n_fft = n if n_fft is None else _validate.positive_int(n_fft, "n_fft", unit="samples")
+    if n_fft < n:
+        raise ValueError(
+            f"n_fft={n_fft} is shorter than the signal ({n} samples); use n_fft >= len(y) "
+            "(larger values zero-pad) or slice the signal."
+        )
+    w = window_samples(window, n)
+    gain = float(np.sum(w))
+    if gain == 0:
+        raise ValueError("the window sums to zero, so the spectrum cannot be scaled; use a different window.")
+    amp = 2.0 * np.abs(np.fft.rfft(y * w, n=n_fft)) / gain
+    amp[0] /= 2.0
+    if n_fft % 2 == 0:
+        amp[-1] /= 2.0
+    return np.fft.rfftfreq(n_fft, d=1.0 / sr), amp
+
+
 def zero_pad(x: ArrayLike, n: int) -> np.ndarray:
     """Append zeros to a signal so that it has ``n`` samples.
+
+    Notebook: ``03_fourier_transform.ipynb``.
 
     Parameters
     ----------
@@ -295,7 +357,7 @@ def zero_pad(x: ArrayLike, n: int) -> np.ndarray:
     array([1., 2., 3., 0.])
     """
     x = np.asarray(x)
-    n = _positive_int(n, "n")
+    n = _validate.positive_int(n, "n", unit="samples")
     if x.ndim == 0:
         raise ValueError("x must be an array of samples, not a single number.")
     m = x.shape[-1]

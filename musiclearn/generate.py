@@ -33,9 +33,12 @@ import numbers
 import os
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
+
+from ._types import PathLike
+from .melody import as_melody
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import pretty_midi
@@ -55,8 +58,6 @@ __all__ = [
     "save_midi",
 ]
 
-PathLike = Union[str, "os.PathLike[str]"]
-
 # Top-p compares cumulative probabilities with p; sums of floats are off by a
 # few ulps, and a token must not be kept only because 0.5 + 0.3 < 0.8 in binary.
 _TOP_P_SLACK = 1e-9
@@ -66,7 +67,7 @@ _TOP_P_SLACK = 1e-9
 # Shaping the distribution
 # ---------------------------------------------------------------------------
 
-def _check_options(temperature: Any, top_k: Any, top_p: Any) -> tuple[float, Optional[int], Optional[float]]:
+def _check_options(temperature: Any, top_k: Any, top_p: Any) -> tuple[float, int | None, float | None]:
     if isinstance(temperature, (bool, np.bool_)) or not isinstance(temperature, numbers.Real) \
             or not math.isfinite(float(temperature)) or float(temperature) <= 0:
         raise ValueError(
@@ -89,7 +90,7 @@ def _is_torch(x: Any) -> bool:
     return type(x).__module__.startswith("torch") and hasattr(x, "detach")
 
 
-def _filter_numpy(z: np.ndarray, temperature: float, top_k: Optional[int], top_p: Optional[float]) -> np.ndarray:
+def _filter_numpy(z: np.ndarray, temperature: float, top_k: int | None, top_p: float | None) -> np.ndarray:
     z = z / temperature
     vocab = z.shape[-1]
     if top_k is not None and top_k < vocab:
@@ -109,8 +110,8 @@ def _filter_numpy(z: np.ndarray, temperature: float, top_k: Optional[int], top_p
     return z
 
 
-def _filter_torch(z: "torch.Tensor", temperature: float, top_k: Optional[int],
-                  top_p: Optional[float]) -> "torch.Tensor":
+def _filter_torch(z: "torch.Tensor", temperature: float, top_k: int | None,
+                  top_p: float | None) -> "torch.Tensor":
     import torch
 
     z = z / temperature
@@ -129,9 +130,11 @@ def _filter_torch(z: "torch.Tensor", temperature: float, top_k: Optional[int],
     return z
 
 
-def filter_logits(logits: Any, *, temperature: float = 1.0, top_k: Optional[int] = None,
-                  top_p: Optional[float] = None) -> Any:
+def filter_logits(logits: Any, *, temperature: float = 1.0, top_k: int | None = None,
+                  top_p: float | None = None) -> Any:
     """Apply temperature, top-k and top-p to logits (a pure function).
+
+    Notebook: ``11_generation_and_memorization.ipynb``.
 
     The steps run in this order, along the last axis (the vocabulary):
 
@@ -215,9 +218,11 @@ def _check_logit_values(ndim: int, shape: tuple, has_nan: bool, has_posinf: bool
         raise ValueError("every logit of a row is -inf, so no token can be chosen; leave at least one token allowed")
 
 
-def probabilities(logits: Any, *, temperature: float = 1.0, top_k: Optional[int] = None,
-                  top_p: Optional[float] = None) -> np.ndarray:
+def probabilities(logits: Any, *, temperature: float = 1.0, top_k: int | None = None,
+                  top_p: float | None = None) -> np.ndarray:
     """The sampling distribution: softmax of :func:`filter_logits`.
+
+    Notebook: ``11_generation_and_memorization.ipynb``.
 
     Parameters
     ----------
@@ -286,7 +291,7 @@ def _model_device(model: Any, device: Any) -> "torch.device":
     return torch.device("cpu")
 
 
-def _context_limit(model: Any, max_context: Optional[int]) -> Optional[int]:
+def _context_limit(model: Any, max_context: int | None) -> int | None:
     if max_context is None:
         max_context = getattr(model, "max_len", None)
     if max_context is None:
@@ -314,7 +319,7 @@ def _last_logits(model: Any, batch: "torch.Tensor") -> "torch.Tensor":
     return last
 
 
-def _torch_generator(seed: Optional[int]) -> "torch.Generator":
+def _torch_generator(seed: int | None) -> "torch.Generator":
     import torch
 
     generator = torch.Generator(device="cpu")
@@ -352,9 +357,11 @@ class _EvalMode:
 
 
 def sample(model: "torch.nn.Module", prompt_ids: Sequence[int], *, steps: int, temperature: float = 1.0,
-           top_k: Optional[int] = None, top_p: Optional[float] = None, seed: Optional[int] = None,
-           end_id: Optional[int] = None, device: Any = None, max_context: Optional[int] = None) -> list[int]:
+           top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
+           end_id: int | None = None, device: Any = None, max_context: int | None = None) -> list[int]:
     """Generate a continuation of ``prompt_ids``, one token at a time.
+
+    Notebook: ``11_generation_and_memorization.ipynb``.
 
     Each step runs the model on the sequence so far, shapes the logits of the
     last position with :func:`filter_logits`, and draws the next token. The
@@ -440,10 +447,12 @@ def sample(model: "torch.nn.Module", prompt_ids: Sequence[int], *, steps: int, t
 
 
 def sample_many(model: "torch.nn.Module", prompt_ids: Sequence[int], *, n: int, steps: int,
-                temperature: float = 1.0, top_k: Optional[int] = None, top_p: Optional[float] = None,
-                seed: Optional[int] = None, end_id: Optional[int] = None, device: Any = None,
-                max_context: Optional[int] = None) -> list[list[int]]:
+                temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
+                seed: int | None = None, end_id: int | None = None, device: Any = None,
+                max_context: int | None = None) -> list[list[int]]:
     """Generate ``n`` sequences from the same prompt at once (one batch).
+
+    Notebook: ``11_generation_and_memorization.ipynb``.
 
     Faster than ``n`` calls of :func:`sample` because the model runs on all
     sequences together. Sequences that draw ``end_id`` stop there; the others
@@ -523,10 +532,12 @@ def _decode(tokenizer: Any, ids: list[int]) -> "Melody":
 
 
 def continue_tune(model: "torch.nn.Module", tokenizer: Any, melody: "Melody", *, n_prompt_notes: int = 8,
-                  steps: int = 64, temperature: float = 1.0, top_k: Optional[int] = None,
-                  top_p: Optional[float] = None, seed: Optional[int] = None, device: Any = None,
+                  steps: int = 64, temperature: float = 1.0, top_k: int | None = None,
+                  top_p: float | None = None, seed: int | None = None, device: Any = None,
                   stop_at_end: bool = True) -> "Melody":
     """Let the model continue the first notes of a real tune.
+
+    Notebook: ``11_generation_and_memorization.ipynb``.
 
     The first ``n_prompt_notes`` notes of ``melody`` are encoded (keeping its
     title, key and time signature, without the end token), :func:`sample`
@@ -559,12 +570,17 @@ def continue_tune(model: "torch.nn.Module", tokenizer: Any, melody: "Melody", *,
 
     Examples
     --------
-    >>> from musiclearn import corpus, generate, tokens          # doctest: +SKIP
-    >>> tok = tokens.EventTokenizer()                              # doctest: +SKIP
-    >>> tune = corpus.melodies("kinder0")[0]                       # doctest: +SKIP
-    >>> new = generate.continue_tune(model, tok, tune, n_prompt_notes=8, seed=3)  # doctest: +SKIP
-    >>> new.pitches[:8] == tune.pitches[:8]                        # doctest: +SKIP
+    >>> import musiclearn
+    >>> from musiclearn import corpus, generate, models, tokens
+    >>> tok = tokens.EventTokenizer()
+    >>> tune = corpus.melodies("kinder0")[0]
+    >>> musiclearn.seed_everything(0)
+    >>> model = models.LSTMLanguageModel(len(tok))   # untrained here: random notes after the prompt
+    >>> new = generate.continue_tune(model, tok, tune, n_prompt_notes=8, seed=3)
+    >>> new.pitches[:8] == tune.pitches[:8]
     True
+    >>> new.source
+    'kinder0:0 continued'
     """
     notes = getattr(melody, "notes", None)
     if notes is None:
@@ -592,8 +608,10 @@ def continue_tune(model: "torch.nn.Module", tokenizer: Any, melody: "Melody", *,
 # Listening and exporting
 # ---------------------------------------------------------------------------
 
-def melody_events(melody: Any) -> tuple[list[Optional[int]], list[float]]:
+def melody_events(melody: Any) -> tuple[list[int | None], list[float]]:
     """A melody as the (pitch or rest, duration) events ``midi.from_notes`` takes.
+
+    Notebook: ``11_generation_and_memorization.ipynb``.
 
     A gap between one note's end and the next note's start becomes a rest
     (``None``); a note that lasts beyond the next note's start is cut short
@@ -602,9 +620,10 @@ def melody_events(melody: Any) -> tuple[list[Optional[int]], list[float]]:
 
     Parameters
     ----------
-    melody : corpus.Melody or sequence of int
+    melody : corpus.Melody, sequence of corpus.Note, or sequence of int
         Notes with offsets and durations in quarter notes, or plain MIDI
-        pitches (each then lasts one quarter note).
+        pitches (each then lasts one quarter note; ``None`` is a quarter-note
+        rest), read by the rule of :mod:`musiclearn.melody`.
 
     Returns
     -------
@@ -620,18 +639,8 @@ def melody_events(melody: Any) -> tuple[list[Optional[int]], list[float]]:
     >>> melody_events(Melody([Note(60, 1.0, 0.5), Note(62, 1.0, 2.0)]))
     ([None, 60, None, 62], [0.5, 1.0, 0.5, 1.0])
     """
-    notes = getattr(melody, "notes", None)
-    if notes is None:
-        if isinstance(melody, (str, bytes)) or not isinstance(melody, (Sequence, np.ndarray)):
-            raise ValueError(f"melody must be a corpus.Melody or a sequence of MIDI pitches, "
-                             f"got {type(melody).__name__}")
-        pitches = []
-        for i, p in enumerate(melody):
-            if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Integral) or not 0 <= int(p) <= 127:
-                raise ValueError(f"melody[{i}] must be a MIDI pitch (an int 0..127), got {p!r}")
-            pitches.append(int(p))
-        return list(pitches), [1.0] * len(pitches)
-    out_pitches: list[Optional[int]] = []
+    notes = as_melody(melody).notes
+    out_pitches: list[int | None] = []
     out_durations: list[float] = []
     clock = 0.0
     eps = 1e-9
@@ -661,6 +670,8 @@ def _check_bpm(bpm: Any) -> float:
 
 def to_midi(melody: Any, *, program: int = 0, bpm: float = 100.0, velocity: int = 90) -> "pretty_midi.PrettyMIDI":
     """A melody as a one-instrument MIDI object (via ``musiclearn.midi.from_notes``).
+
+    Notebook: ``11_generation_and_memorization.ipynb``.
 
     Parameters
     ----------
@@ -694,6 +705,8 @@ def to_midi(melody: Any, *, program: int = 0, bpm: float = 100.0, velocity: int 
 def to_audio(melody: Any, *, sr: int = 22050, program: int = 0, bpm: float = 100.0) -> np.ndarray:
     """Render a melody to samples (FluidSynth instruments, or sine waves without it).
 
+    Notebook: ``11_generation_and_memorization.ipynb``.
+
     Parameters
     ----------
     melody : corpus.Melody or sequence of int
@@ -724,6 +737,8 @@ def to_audio(melody: Any, *, sr: int = 22050, program: int = 0, bpm: float = 100
 
 def save_midi(melody: Any, path: PathLike, *, program: int = 0, bpm: float = 100.0) -> Path:
     """Write a melody to a Standard MIDI File (atomically, via ``musiclearn.midi.write``).
+
+    Notebook: ``11_generation_and_memorization.ipynb``.
 
     Parameters
     ----------

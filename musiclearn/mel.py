@@ -24,9 +24,15 @@ import functools
 import math
 import numbers
 import warnings
-from typing import Any, Optional, Union
+from typing import Any
 
 import numpy as np
+
+from . import _validate
+
+# The bin frequencies of an FFT are the Fourier module's; re-exported here, as librosa
+# offers them next to its mel functions.
+from .fourier import fft_frequencies
 
 __all__ = [
     "hz_to_mel",
@@ -45,7 +51,7 @@ _SLANEY_BREAK_HZ = 1000.0
 _SLANEY_BREAK_MEL = _SLANEY_BREAK_HZ / _SLANEY_HZ_PER_MEL
 _SLANEY_LOG_STEP = math.log(6.4) / 27.0
 
-Norm = Union[str, float, None]
+Norm = str | float | None
 
 
 def _as_float_array(x: Any, name: str) -> np.ndarray:
@@ -59,12 +65,14 @@ def _as_float_array(x: Any, name: str) -> np.ndarray:
     return arr
 
 
-def _scalar_or_array(arr: np.ndarray) -> Union[float, np.ndarray]:
+def _scalar_or_array(arr: np.ndarray) -> float | np.ndarray:
     return float(arr[()]) if arr.ndim == 0 else arr
 
 
-def hz_to_mel(f: Union[float, np.ndarray], *, htk: bool = False) -> Union[float, np.ndarray]:
+def hz_to_mel(f: float | np.ndarray, *, htk: bool = False) -> float | np.ndarray:
     """Convert frequencies in hertz to mels.
+
+    Notebook: ``05_mel_scale.ipynb``.
 
     Parameters
     ----------
@@ -99,8 +107,10 @@ def hz_to_mel(f: Union[float, np.ndarray], *, htk: bool = False) -> Union[float,
     return _scalar_or_array(mels.reshape(freqs.shape))
 
 
-def mel_to_hz(m: Union[float, np.ndarray], *, htk: bool = False) -> Union[float, np.ndarray]:
+def mel_to_hz(m: float | np.ndarray, *, htk: bool = False) -> float | np.ndarray:
     """Convert mels back to frequencies in hertz (the inverse of :func:`hz_to_mel`).
+
+    Notebook: ``05_mel_scale.ipynb``.
 
     Parameters
     ----------
@@ -138,6 +148,8 @@ def mel_frequencies(
 ) -> np.ndarray:
     """``n_mels`` frequencies equally spaced on the mel scale, from ``fmin`` to ``fmax``.
 
+    Notebook: ``05_mel_scale.ipynb``.
+
     Parameters
     ----------
     n_mels : int, default 128
@@ -158,38 +170,16 @@ def mel_frequencies(
     >>> mel_frequencies(5, fmin=0.0, fmax=1000.0)   # linear below 1 kHz (Slaney)
     array([   0.,  250.,  500.,  750., 1000.])
     """
-    n_mels = _positive_int(n_mels, "n_mels")
+    n_mels = _validate.positive_int(n_mels, "n_mels")
     lo = hz_to_mel(float(fmin), htk=htk)
     hi = hz_to_mel(float(fmax), htk=htk)
     return np.asarray(mel_to_hz(np.linspace(lo, hi, n_mels), htk=htk), dtype=np.float64)
 
 
-def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
-    """Centre frequency of each bin of a one-sided FFT of length ``n_fft``.
-
-    Parameters
-    ----------
-    sr : float, default 22050
-        Sampling rate in Hz.
-    n_fft : int, default 2048
-        FFT length in samples.
-
-    Returns
-    -------
-    np.ndarray, shape (1 + n_fft // 2,)
-        ``0, sr/n_fft, 2·sr/n_fft, …, sr/2`` in Hz.
-
-    Examples
-    --------
-    >>> from musiclearn.mel import fft_frequencies
-    >>> fft_frequencies(sr=8000, n_fft=8)
-    array([   0., 1000., 2000., 3000., 4000.])
-    """
-    return np.fft.rfftfreq(n=_positive_int(n_fft, "n_fft"), d=1.0 / float(sr))
-
-
 def triangle(freqs: np.ndarray, *, lower: float, center: float, upper: float) -> np.ndarray:
     """One triangular filter: 0 at ``lower``, rising to 1 at ``center``, back to 0 at ``upper``.
+
+    Notebook: ``05_mel_scale.ipynb``.
 
     This is the whole idea of a mel filter. :func:`mel_filterbank` places
     ``n_mels`` of these so that each one starts at its left neighbour's centre
@@ -223,12 +213,6 @@ def triangle(freqs: np.ndarray, *, lower: float, center: float, upper: float) ->
     rising = (f - lower) / (center - lower)
     falling = (upper - f) / (upper - center)
     return np.maximum(0.0, np.minimum(rising, falling))
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 def _hz(value: Any, name: str) -> float:
@@ -295,7 +279,7 @@ def _filterbank(
     n_fft: int,
     n_mels: int = 128,
     fmin: float = 0.0,
-    fmax: Optional[float] = None,
+    fmax: float | None = None,
     htk: bool = False,
     norm: Norm = "slaney",
     dtype: Any = np.float32,
@@ -307,11 +291,9 @@ def _filterbank(
     ``sparse=True`` gives it as a ``scipy.sparse.csr_array``: each triangle
     covers only a few bins, so about 2 of every ``n_mels`` weights are non-zero.
     """
-    if isinstance(sr, bool) or not isinstance(sr, numbers.Real) or not sr > 0:
-        raise ValueError(f"sr must be a positive sampling rate in Hz, got {sr!r}.")
-    sr = float(sr)
-    n_fft = _positive_int(n_fft, "n_fft")
-    n_mels = _positive_int(n_mels, "n_mels")
+    sr = _validate.sample_rate(sr)
+    n_fft = _validate.positive_int(n_fft, "n_fft", unit="samples")
+    n_mels = _validate.positive_int(n_mels, "n_mels")
     nyquist = sr / 2.0
     fmax = nyquist if fmax is None else _hz(fmax, "fmax")
     fmin = _hz(fmin, "fmin")
@@ -347,12 +329,14 @@ def mel_filterbank(
     n_fft: int,
     n_mels: int = 128,
     fmin: float = 0.0,
-    fmax: Optional[float] = None,
+    fmax: float | None = None,
     htk: bool = False,
     norm: Norm = "slaney",
     dtype: Any = np.float32,
 ) -> np.ndarray:
     """A matrix of triangular mel filters that maps FFT bins to mel bands.
+
+    Notebook: ``05_mel_scale.ipynb``.
 
     Equivalent to ``librosa.filters.mel``. Filter ``i`` is
     :func:`triangle` with corners at mel frequencies ``i``, ``i+1`` and
@@ -408,12 +392,12 @@ def mel_filterbank(
 
 
 def _power_spectrogram(
-    y: Optional[np.ndarray],
-    S: Optional[np.ndarray],
+    y: np.ndarray | None,
+    S: np.ndarray | None,
     *,
     n_fft: int,
-    hop_length: Optional[int],
-    win_length: Optional[int],
+    hop_length: int | None,
+    win_length: int | None,
     window: Any,
     center: bool,
     pad_mode: str,
@@ -462,13 +446,13 @@ def _power_spectrogram(
 
 
 def melspectrogram(
-    y: Optional[np.ndarray] = None,
+    y: np.ndarray | None = None,
     *,
     sr: float = 22050,
-    S: Optional[np.ndarray] = None,
+    S: np.ndarray | None = None,
     n_fft: int = 2048,
-    hop_length: Optional[int] = 512,
-    win_length: Optional[int] = None,
+    hop_length: int | None = 512,
+    win_length: int | None = None,
     window: Any = "hann",
     center: bool = True,
     pad_mode: str = "constant",
@@ -476,6 +460,8 @@ def melspectrogram(
     **mel_kwargs: Any,
 ) -> np.ndarray:
     """A mel spectrogram: the power spectrogram summed through a mel filterbank.
+
+    Notebook: ``05_mel_scale.ipynb``.
 
     Equivalent to ``librosa.feature.melspectrogram``: ``M @ |stft(y)|**power``
     with ``M = mel_filterbank(sr=sr, n_fft=n_fft, **mel_kwargs)``.

@@ -18,16 +18,18 @@ import functools
 import math
 import numbers
 import warnings
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
+
+from . import _validate
 
 __all__ = ["dct_matrix", "dct", "idct", "lifter_weights", "lifter", "mfcc", "mfcc_to_mel"]
 
 _NORMS = (None, "backward", "ortho", "forward")
 
 
-def _check_type_norm(type: int, norm: Optional[str]) -> None:
+def _check_type_norm(type: int, norm: str | None) -> None:
     if isinstance(type, bool) or type not in (1, 2, 3, 4):
         raise ValueError(f"DCT type must be 1, 2, 3 or 4, got {type!r}.")
     if norm not in _NORMS:
@@ -35,7 +37,7 @@ def _check_type_norm(type: int, norm: Optional[str]) -> None:
 
 
 @functools.lru_cache(maxsize=32)
-def _cached_dct_matrix(n: int, type: int, norm: Optional[str]) -> np.ndarray:
+def _cached_dct_matrix(n: int, type: int, norm: str | None) -> np.ndarray:
     k = np.arange(n, dtype=np.float64)[:, np.newaxis]  # output index (rows)
     j = np.arange(n, dtype=np.float64)[np.newaxis, :]  # input index (columns)
     if type == 1:
@@ -73,10 +75,12 @@ def _cached_dct_matrix(n: int, type: int, norm: Optional[str]) -> np.ndarray:
 
 
 def dct_matrix(
-    n: int, *, type: int = 2, norm: Optional[str] = "ortho", n_out: Optional[int] = None,
+    n: int, *, type: int = 2, norm: str | None = "ortho", n_out: int | None = None,
     dtype: Any = np.float64,
 ) -> np.ndarray:
     """The DCT as a matrix of cosines: ``dct(x) == dct_matrix(len(x)) @ x``.
+
+    Notebook: ``06_mfcc.ipynb``.
 
     For the default DCT-II, row ``k`` is a cosine that makes ``k/2`` cycles
     over the ``n`` inputs: ``D[k, j] = 2 cos(π k (2j + 1) / (2n))``, and
@@ -106,8 +110,7 @@ def dct_matrix(
     >>> np.allclose(D @ D.T, np.eye(4))   # orthogonal
     True
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}.")
+    n = _validate.positive_int(n, "n")
     _check_type_norm(type, norm)
     if type == 1 and n < 2:
         raise ValueError("a type-1 DCT needs at least 2 inputs; use type 2 for a single value.")
@@ -125,10 +128,12 @@ def _as_real_array(x: Any, name: str) -> np.ndarray:
 
 
 def dct(
-    x: np.ndarray, *, type: int = 2, norm: Optional[str] = "ortho", axis: int = -1,
+    x: np.ndarray, *, type: int = 2, norm: str | None = "ortho", axis: int = -1,
     method: str = "fft",
 ) -> np.ndarray:
     """Discrete cosine transform of ``x`` along ``axis`` (equal to ``scipy.fft.dct``).
+
+    Notebook: ``06_mfcc.ipynb``.
 
     Parameters
     ----------
@@ -178,10 +183,12 @@ def dct(
 
 
 def idct(
-    x: np.ndarray, *, type: int = 2, norm: Optional[str] = "ortho", axis: int = -1,
-    n: Optional[int] = None,
+    x: np.ndarray, *, type: int = 2, norm: str | None = "ortho", axis: int = -1,
+    n: int | None = None,
 ) -> np.ndarray:
     """Inverse DCT along ``axis`` (equal to ``scipy.fft.idct``): ``idct(dct(x)) == x``.
+
+    Notebook: ``06_mfcc.ipynb``.
 
     Parameters
     ----------
@@ -214,8 +221,8 @@ def idct(
     _check_type_norm(type, norm)
     if arr.ndim == 0:
         raise ValueError("x must have at least one dimension to transform.")
-    if n is not None and (isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1):
-        raise ValueError(f"n must be a positive integer (the output length), got {n!r}.")
+    if n is not None:
+        n = _validate.positive_int(n, "n", unit="output values")
     import scipy.fft
 
     return scipy.fft.idct(arr, type=type, norm=norm, axis=axis, n=n)
@@ -223,6 +230,8 @@ def idct(
 
 def lifter_weights(n_mfcc: int, *, L: float) -> np.ndarray:
     """Sinusoidal lifter weights ``1 + (L/2) · sin(π (k+1) / L)`` for ``k = 0 … n_mfcc-1``.
+
+    Notebook: ``06_mfcc.ipynb``.
 
     Parameters
     ----------
@@ -242,8 +251,7 @@ def lifter_weights(n_mfcc: int, *, L: float) -> np.ndarray:
     >>> lifter_weights(3, L=2)
     array([2., 1., 0.])
     """
-    if isinstance(n_mfcc, bool) or not isinstance(n_mfcc, numbers.Integral) or n_mfcc < 1:
-        raise ValueError(f"n_mfcc must be a positive integer, got {n_mfcc!r}.")
+    n_mfcc = _validate.positive_int(n_mfcc, "n_mfcc")
     if isinstance(L, bool) or not isinstance(L, numbers.Real) or not L > 0:
         raise ValueError(f"L must be a positive number (e.g. 22), got {L!r}.")
     k = np.arange(1, n_mfcc + 1, dtype=np.float64)
@@ -252,6 +260,8 @@ def lifter_weights(n_mfcc: int, *, L: float) -> np.ndarray:
 
 def lifter(M: np.ndarray, *, L: float, axis: int = -2) -> np.ndarray:
     """Lifter cepstral coefficients: scale coefficient ``k`` by :func:`lifter_weights`.
+
+    Notebook: ``06_mfcc.ipynb``.
 
     Liftering (filtering in the cepstral domain) evens out the coefficient
     magnitudes, which otherwise shrink quickly with ``k``.
@@ -291,18 +301,20 @@ def lifter(M: np.ndarray, *, L: float, axis: int = -2) -> np.ndarray:
 
 
 def mfcc(
-    y: Optional[np.ndarray] = None,
+    y: np.ndarray | None = None,
     *,
     sr: float = 22050,
-    S: Optional[np.ndarray] = None,
+    S: np.ndarray | None = None,
     n_mfcc: int = 20,
     dct_type: int = 2,
-    norm: Optional[str] = "ortho",
+    norm: str | None = "ortho",
     lifter: float = 0,
     mel_norm: Any = "slaney",
     **mel_kwargs: Any,
 ) -> np.ndarray:
     """Mel-frequency cepstral coefficients (equal to ``librosa.feature.mfcc``).
+
+    Notebook: ``06_mfcc.ipynb``.
 
     ``mfcc = dct(power_to_db(melspectrogram(y)), axis=-2)[..., :n_mfcc, :]``,
     optionally liftered.
@@ -344,8 +356,7 @@ def mfcc(
     >>> mfcc(y, sr=22050, n_mfcc=13).shape
     (13, 44)
     """
-    if isinstance(n_mfcc, bool) or not isinstance(n_mfcc, numbers.Integral) or n_mfcc < 1:
-        raise ValueError(f"n_mfcc must be a positive integer, got {n_mfcc!r}.")
+    n_mfcc = _validate.positive_int(n_mfcc, "n_mfcc")
     _check_type_norm(dct_type, norm)
     if isinstance(lifter, bool) or not isinstance(lifter, numbers.Real) or lifter < 0:
         raise ValueError(f"lifter must be 0 (no liftering) or a positive number such as 22, got {lifter!r}.")
@@ -374,11 +385,13 @@ def mfcc_to_mel(
     *,
     n_mels: int = 128,
     dct_type: int = 2,
-    norm: Optional[str] = "ortho",
+    norm: str | None = "ortho",
     ref: float = 1.0,
     lifter: float = 0,
 ) -> np.ndarray:
     """Approximately invert MFCCs to a mel power spectrogram (as ``librosa.feature.inverse.mfcc_to_mel``).
+
+    Notebook: ``06_mfcc.ipynb``.
 
     Undo the lifter, take the inverse DCT with the dropped coefficients set
     to zero (so only the smooth envelope comes back), and undo the dB scale.
@@ -416,8 +429,7 @@ def mfcc_to_mel(
     arr = _as_real_array(M, "M")
     if arr.ndim < 2:
         raise ValueError(f"M must have shape (..., n_mfcc, frames), got shape {arr.shape}.")
-    if isinstance(n_mels, bool) or not isinstance(n_mels, numbers.Integral) or n_mels < 1:
-        raise ValueError(f"n_mels must be a positive integer, got {n_mels!r}.")
+    n_mels = _validate.positive_int(n_mels, "n_mels")
     _check_type_norm(dct_type, norm)
     if isinstance(lifter, bool) or not isinstance(lifter, numbers.Real) or lifter < 0:
         raise ValueError(f"lifter must be 0 or the positive lifter the MFCCs were made with, got {lifter!r}.")

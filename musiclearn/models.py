@@ -37,11 +37,15 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from . import _validate
+
 __all__ = ["LSTMLanguageModel", "TransformerLanguageModel", "count_parameters"]
 
 
 def count_parameters(model: nn.Module, *, trainable_only: bool = True) -> int:
     """Number of parameters (weights and biases) in ``model``.
+
+    Notebook: ``10_rnn_and_transformer.ipynb``.
 
     Parameters
     ----------
@@ -66,12 +70,6 @@ def count_parameters(model: nn.Module, *, trainable_only: bool = True) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 
-def _check_positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
-
-
 def _check_dropout(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
         raise ValueError(f"dropout must be a probability in [0, 1), got {value!r}")
@@ -83,10 +81,10 @@ class _Inputs(nn.Module):
 
     def __init__(self, vocab_size: int, dim: int, feature_sizes: Sequence[int]) -> None:
         super().__init__()
-        self.vocab_size = _check_positive_int("vocab_size", vocab_size)
+        self.vocab_size = _validate.positive_int(vocab_size, "vocab_size")
         sizes = tuple(feature_sizes)
         for size in sizes:
-            _check_positive_int("each of feature_sizes", size)
+            _validate.positive_int(size, "each of feature_sizes")
         self.feature_sizes = sizes
         self.token = nn.Embedding(vocab_size, dim)
         self.features = nn.ModuleList(nn.Embedding(size, dim) for size in sizes)
@@ -136,6 +134,9 @@ class _Inputs(nn.Module):
 class LSTMLanguageModel(nn.Module):
     """A next-token model: embedding → LSTM layers → linear layer over the vocabulary.
 
+    Notebook: ``10_rnn_and_transformer.ipynb`` builds it;
+    ``09_baselines_and_training_loop.ipynb`` trains a first one.
+
     Parameters
     ----------
     vocab_size : int
@@ -172,9 +173,9 @@ class LSTMLanguageModel(nn.Module):
         feature_sizes: Sequence[int] = (),
     ) -> None:
         super().__init__()
-        _check_positive_int("embed_dim", embed_dim)
-        _check_positive_int("hidden_size", hidden_size)
-        _check_positive_int("num_layers", num_layers)
+        _validate.positive_int(embed_dim, "embed_dim")
+        _validate.positive_int(hidden_size, "hidden_size")
+        _validate.positive_int(num_layers, "num_layers")
         dropout = _check_dropout(dropout)
         self.config = dict(vocab_size=vocab_size, embed_dim=embed_dim, hidden_size=hidden_size,
                            num_layers=num_layers, dropout=dropout, feature_sizes=list(feature_sizes))
@@ -231,6 +232,16 @@ class _Block(nn.Module):
         x = x + self.drop(self.proj(attn.transpose(1, 2).reshape(batch, time, d)))
         return x + self.drop(self.ff(self.norm2(x)))
 
+    def attention_weights(self, x: torch.Tensor) -> torch.Tensor:
+        """The softmax weights ``forward`` applies to the values: ``(batch, heads, time, time)``."""
+        batch, time, d = x.shape
+        q, k, _ = self.qkv(self.norm1(x)).split(d, dim=-1)
+        q, k = (t.view(batch, time, self.n_heads, d // self.n_heads).transpose(1, 2) for t in (q, k))
+        scores = q @ k.transpose(-2, -1) / math.sqrt(d // self.n_heads)
+        future = torch.ones(time, time, dtype=torch.bool, device=x.device).triu(1)
+        # exp(-inf) is exactly 0: the future gets no weight at all, not just a tiny one.
+        return torch.softmax(scores.masked_fill(future, float("-inf")), dim=-1)
+
 
 def _sinusoids(max_len: int, d_model: int) -> torch.Tensor:
     """The fixed positional encoding of Vaswani et al. (2017): sines and cosines of geometric wavelengths."""
@@ -244,6 +255,8 @@ def _sinusoids(max_len: int, d_model: int) -> torch.Tensor:
 
 class TransformerLanguageModel(nn.Module):
     """A small decoder-only (causal) transformer language model.
+
+    Notebook: ``10_rnn_and_transformer.ipynb``.
 
     Parameters
     ----------
@@ -293,10 +306,10 @@ class TransformerLanguageModel(nn.Module):
         tie_weights: bool = True,
     ) -> None:
         super().__init__()
-        _check_positive_int("d_model", d_model)
-        _check_positive_int("n_heads", n_heads)
-        _check_positive_int("n_layers", n_layers)
-        _check_positive_int("max_len", max_len)
+        _validate.positive_int(d_model, "d_model")
+        _validate.positive_int(n_heads, "n_heads")
+        _validate.positive_int(n_layers, "n_layers")
+        _validate.positive_int(max_len, "max_len")
         dropout = _check_dropout(dropout)
         if d_model % n_heads:
             raise ValueError(f"d_model ({d_model}) must be divisible by n_heads ({n_heads})")
@@ -344,6 +357,13 @@ class TransformerLanguageModel(nn.Module):
         -------
         torch.Tensor, shape (batch, time, vocab_size)
         """
+        x = self._embed(ids, features)
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.norm(x))
+
+    def _embed(self, ids: torch.Tensor, features: torch.Tensor | None) -> torch.Tensor:
+        """Checked inputs → token (+ feature) embeddings + positions, after dropout."""
         self.inputs.check(ids, features)
         time = ids.shape[1]
         if time > self.max_len:
@@ -356,7 +376,55 @@ class TransformerLanguageModel(nn.Module):
             x = x + self.position(torch.arange(time, device=ids.device))
         else:
             x = x + self.sinusoids[:time].to(x.dtype)
-        x = self.drop(x)
-        for block in self.blocks:
-            x = block(x)
-        return self.head(self.norm(x))
+        return self.drop(x)
+
+    def attention_weights(self, ids: torch.Tensor, features: torch.Tensor | None = None) -> torch.Tensor:
+        """The attention weights of every layer and head: where each position looks.
+
+        Entry ``[layer, b, head, i, j]`` is how much position ``i`` (the
+        query) takes from position ``j`` (the key) in that head: the softmax
+        of ``q_i · k_j / √d_head`` over ``j``. Each row sums to 1, and the
+        causal mask makes every weight on a later position (``j > i``, the
+        upper triangle) exactly 0. These are the weights the forward pass
+        uses, computed in eval mode (no dropout) without tracking gradients;
+        the model's own mode is restored afterwards.
+
+        Notebook: ``10_rnn_and_transformer.ipynb`` reads them to show where
+        a trained transformer looks.
+
+        Parameters
+        ----------
+        ids : torch.LongTensor, shape (batch, time)
+            Token ids; ``time <= max_len``.
+        features : torch.LongTensor, shape (batch, time, n_features), optional
+            Required exactly when the model was built with ``feature_sizes``.
+
+        Returns
+        -------
+        torch.Tensor, float, shape (n_layers, batch, n_heads, time, time)
+            On the model's device; query positions along the second-to-last
+            axis, key positions along the last.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from musiclearn.models import TransformerLanguageModel
+        >>> model = TransformerLanguageModel(10, d_model=16, n_heads=2, n_layers=3, max_len=32)
+        >>> w = model.attention_weights(torch.zeros(4, 5, dtype=torch.long))
+        >>> w.shape
+        torch.Size([3, 4, 2, 5, 5])
+        >>> bool(torch.allclose(w.sum(-1), torch.ones(3, 4, 2, 5))), bool((w.triu(1) == 0).all())
+        (True, True)
+        """
+        was_training = self.training
+        self.eval()
+        try:
+            with torch.no_grad():
+                x = self._embed(ids, features)
+                layers = []
+                for block in self.blocks:
+                    layers.append(block.attention_weights(x))
+                    x = block(x)
+        finally:
+            self.train(was_training)
+        return torch.stack(layers)

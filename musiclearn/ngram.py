@@ -98,6 +98,9 @@ _NOVEL = object()  # key of the novel-symbol slot in internal distributions
 class NGramModel:
     """An n-gram model of symbol sequences with PPM-C, Witten–Bell or add-k smoothing.
 
+    Notebook: ``09_baselines_and_training_loop.ipynb`` builds the unigram to 5-gram
+    baselines with it.
+
     Parameters
     ----------
     order : int
@@ -585,6 +588,9 @@ def entropy_weighted_mixture(distributions: Sequence[np.ndarray], *, bias: float
                              geometric: bool = False) -> np.ndarray:
     """Combine next-symbol distributions, trusting the more certain ones more (as IDyOM does).
 
+    Notebook: ``10_rnn_and_transformer.ipynb`` mixes the long- and short-term models of the
+    benchmark with it.
+
     Each distribution gets the weight ``(H_rel) ** -bias`` where ``H_rel`` is
     its entropy divided by the largest possible entropy (``log2`` of the
     number of symbols), so a confident model (low entropy) dominates an unsure
@@ -593,7 +599,10 @@ def entropy_weighted_mixture(distributions: Sequence[np.ndarray], *, bias: float
     Parameters
     ----------
     distributions : sequence of numpy.ndarray
-        Probability vectors over the same symbols, in the same order.
+        Probability vectors over the same symbols, in the same order. Arrays
+        of shape ``(..., n_symbols)`` (say one row per note of a tune) are
+        mixed row by row, each row with its own weights, in one vectorised
+        step.
     bias : float, default 2.0
         The exponent b >= 0 (0 gives equal weights).
     geometric : bool, default False
@@ -603,7 +612,7 @@ def entropy_weighted_mixture(distributions: Sequence[np.ndarray], *, bias: float
     Returns
     -------
     numpy.ndarray
-        The combined distribution (sums to 1).
+        The combined distribution(s), the shape of one input; each row sums to 1.
 
     Examples
     --------
@@ -612,29 +621,30 @@ def entropy_weighted_mixture(distributions: Sequence[np.ndarray], *, bias: float
     >>> sure, unsure = np.array([0.97, 0.01, 0.01, 0.01]), np.full(4, 0.25)
     >>> entropy_weighted_mixture([sure, unsure]).round(2)
     array([0.96, 0.01, 0.01, 0.01])
+    >>> entropy_weighted_mixture([np.stack([sure, unsure]), np.stack([unsure, sure])]).round(2)
+    array([[0.96, 0.01, 0.01, 0.01],
+           [0.96, 0.01, 0.01, 0.01]])
     """
     if len(distributions) == 0:
         raise ValueError("pass at least one distribution")
     dists = [np.asarray(d, dtype=np.float64) for d in distributions]
-    size = dists[0].shape
-    if any(d.shape != size for d in dists) or len(size) != 1 or size[0] < 2:
-        raise ValueError("all distributions must be 1-D arrays over the same symbols (at least 2)")
+    shape = dists[0].shape
+    if any(d.shape != shape for d in dists) or len(shape) < 1 or shape[-1] < 2:
+        raise ValueError("all distributions must be arrays over the same symbols (at least 2), of the same shape")
     if bias < 0:
         raise ValueError(f"bias must be >= 0, got {bias!r}")
-    max_h = math.log2(size[0])
-    weights = []
-    for d in dists:
-        d = d / d.sum()
-        nz = d[d > 0]
-        h = float(-(nz * np.log2(nz)).sum()) / max_h
-        weights.append(max(h, 1e-6) ** -bias)
-    w = np.asarray(weights) / sum(weights)
+    stack = np.stack(dists)  # (models, ..., symbols)
+    stack = stack / stack.sum(-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = -np.where(stack > 0, stack * np.log2(stack), 0.0).sum(-1) / math.log2(shape[-1])
+    w = np.maximum(h, 1e-6) ** -bias
+    w = (w / w.sum(0, keepdims=True))[..., np.newaxis]
     if geometric:
-        logs = sum(wi * np.log(np.maximum(d, 1e-300)) for wi, d in zip(w, dists))
-        out = np.exp(logs - logs.max())
+        logs = (w * np.log(np.maximum(stack, 1e-300))).sum(0)
+        out = np.exp(logs - logs.max(-1, keepdims=True))
     else:
-        out = sum(wi * d for wi, d in zip(w, dists))
-    return out / out.sum()
+        out = (w * stack).sum(0)
+    return out / out.sum(-1, keepdims=True)
 
 
 def cross_validate(
@@ -646,6 +656,8 @@ def cross_validate(
     universe_size: int | None = 128,
 ) -> dict[int, list[float]]:
     """Bits per note of n-gram models of several orders by k-fold cross-validation.
+
+    Notebook: ``09_baselines_and_training_loop.ipynb``.
 
     Tune ``i`` is in fold ``i % folds``; each fold is predicted by a model
     trained on the other folds (learned alphabet, novel pitches handled as in

@@ -29,10 +29,11 @@ Two things to hear with these functions:
 from __future__ import annotations
 
 import numbers
-from typing import Optional, Union
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
+
+from . import _validate
 
 __all__ = [
     "sample_times",
@@ -55,23 +56,16 @@ __all__ = [
 NOISE_COLORS = {"white": 0.0, "pink": 1.0, "brown": 2.0, "blue": -1.0, "violet": -2.0}
 _COLOR_ALIASES = {"brownian": "brown", "red": "brown", "purple": "violet"}
 
-Seed = Union[None, int, np.random.Generator]
+Seed = int | np.random.Generator | None
 
 
 # -- argument checks -----------------------------------------------------------------
 
 
-def _real(value: object, name: str, hint: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number ({hint}), got {value!r}.")
-    return float(value)
-
-
-def _rate(sr: object) -> float:
-    sr = _real(sr, "sr", "a sampling rate in Hz such as 22050")
-    if sr <= 0:
-        raise ValueError(f"sr must be a positive sampling rate in Hz (e.g. 22050), got {sr:g}.")
-    return sr
+# The checks every DSP module shares (musiclearn._validate), under short local names.
+_real = _validate.finite_number
+_rate = _validate.sample_rate
+_audio = _validate.signal
 
 
 def _seconds(value: object, name: str) -> float:
@@ -102,22 +96,13 @@ def _float_dtype(dtype: DTypeLike) -> np.dtype:
     return dt
 
 
-def _audio(y: ArrayLike, name: str) -> np.ndarray:
-    y = np.asarray(y)
-    if y.dtype == bool or not np.issubdtype(y.dtype, np.number) or np.iscomplexobj(y):
-        raise ValueError(
-            f"{name} must hold real numbers, got dtype {y.dtype}; convert it with np.asarray({name}, dtype=np.float32)."
-        )
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"{name} contains NaN or infinite samples; remove or replace them first.")
-    return y
-
-
 # -- time axis and periodic signals -------------------------------------------------------
 
 
 def sample_times(*, sr: float = 22050, duration: float = 1.0) -> np.ndarray:
     """The time of each sample, in seconds.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     Parameters
     ----------
@@ -151,6 +136,8 @@ def tone(
     dtype: DTypeLike = np.float32,
 ) -> np.ndarray:
     """A pure tone: ``amplitude * sin(2*pi*freq*t + phase)``.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     Parameters
     ----------
@@ -198,6 +185,8 @@ def chirp(
     dtype: DTypeLike = np.float32,
 ) -> np.ndarray:
     """A sine sweep from ``f0`` Hz at the start to ``f1`` Hz at the end.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     Parameters
     ----------
@@ -255,7 +244,7 @@ def chirp(
 
 
 def _harmonic_sum(
-    freq: float, sr: float, duration: float, phase: float, odd_only: bool, n_harmonics: Optional[int]
+    freq: float, sr: float, duration: float, phase: float, odd_only: bool, n_harmonics: int | None
 ) -> np.ndarray:
     t = sample_times(sr=sr, duration=duration)
     nyquist = sr / 2
@@ -278,7 +267,7 @@ def _cycles(freq: float, sr: float, duration: float) -> np.ndarray:
     return freq * np.arange(_n_samples(duration, sr)) / sr
 
 
-def _check_n_harmonics(n_harmonics: Optional[int]) -> Optional[int]:
+def _check_n_harmonics(n_harmonics: int | None) -> int | None:
     if n_harmonics is None:
         return None
     if isinstance(n_harmonics, bool) or not isinstance(n_harmonics, numbers.Integral) or n_harmonics < 1:
@@ -294,10 +283,12 @@ def square(
     amplitude: float = 1.0,
     phase: float = 0.0,
     band_limited: bool = False,
-    n_harmonics: Optional[int] = None,
+    n_harmonics: int | None = None,
     dtype: DTypeLike = np.float32,
 ) -> np.ndarray:
     """A square wave, naive (aliased) or band-limited.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     Parameters
     ----------
@@ -356,10 +347,12 @@ def sawtooth(
     amplitude: float = 1.0,
     phase: float = 0.0,
     band_limited: bool = False,
-    n_harmonics: Optional[int] = None,
+    n_harmonics: int | None = None,
     dtype: DTypeLike = np.float32,
 ) -> np.ndarray:
     """A rising sawtooth wave, naive (aliased) or band-limited.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     Parameters
     ----------
@@ -421,6 +414,8 @@ def noise(
     dtype: DTypeLike = np.float32,
 ) -> np.ndarray:
     """Gaussian noise with a coloured power spectrum.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     Parameters
     ----------
@@ -496,6 +491,8 @@ def adsr(
 ) -> np.ndarray:
     """An attack–decay–sustain–release amplitude envelope (piecewise linear).
 
+    Notebook: ``01_sound_as_numbers.ipynb``.
+
     Multiply a signal by it to shape a note: ``tone(440) * adsr()``.
 
     Parameters
@@ -558,12 +555,14 @@ def clicks(
     times: ArrayLike,
     *,
     sr: float = 22050,
-    duration: Optional[float] = None,
+    duration: float | None = None,
     click_freq: float = 1000.0,
     click_duration: float = 0.1,
     dtype: DTypeLike = np.float32,
 ) -> np.ndarray:
     """Short audible clicks at the given times (to hear beats or onsets).
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     Each click is a sine at ``click_freq`` Hz whose amplitude decays
     exponentially over ``click_duration`` seconds.
@@ -622,8 +621,10 @@ def clicks(
     return y.astype(_float_dtype(dtype))
 
 
-def mix(*signals: ArrayLike, gains: Optional[ArrayLike] = None, normalize: bool = False) -> np.ndarray:
+def mix(*signals: ArrayLike, gains: ArrayLike | None = None, normalize: bool = False) -> np.ndarray:
     """Add signals sample by sample; shorter ones are padded with silence at the end.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     Parameters
     ----------
@@ -671,8 +672,10 @@ def mix(*signals: ArrayLike, gains: Optional[ArrayLike] = None, normalize: bool 
 # -- sampling and quantisation ------------------------------------------------------------
 
 
-def aliased_frequency(f: Union[float, ArrayLike], *, sr: float) -> Union[float, np.ndarray]:
+def aliased_frequency(f: float | ArrayLike, *, sr: float) -> float | np.ndarray:
     """The frequency you hear after sampling a sinusoid of ``f`` Hz at ``sr`` Hz.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     Sampling cannot tell ``f`` from ``f + k*sr`` or from ``-f``, so every
     frequency folds into ``[0, sr/2]``: the distance from ``f`` to the nearest
@@ -718,8 +721,17 @@ def _bits(bits: object) -> int:
     return int(bits)
 
 
-def quantize(y: ArrayLike, *, bits: int, mode: str = "mid-tread") -> np.ndarray:
-    """Round samples to the levels of a ``bits``-bit converter (full scale ±1).
+def _generator(seed: Seed) -> np.random.Generator:
+    if not (seed is None or isinstance(seed, np.random.Generator)
+            or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0)):
+        raise ValueError(f"seed must be a non-negative int, a numpy Generator or None, got {seed!r}.")
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+
+
+def quantize(
+    y: ArrayLike, *, bits: int, mode: str = "mid-tread", dither: str | None = None, seed: Seed = None
+) -> np.ndarray:
+    """Round samples to the levels of a ``bits``-bit converter (full scale ±1), optionally dithered.
 
     The step is ``delta = 2 / 2**bits``; there are ``2**bits`` levels and
     values outside the range are clipped to the end levels.
@@ -732,6 +744,21 @@ def quantize(y: ArrayLike, *, bits: int, mode: str = "mid-tread") -> np.ndarray:
       from ``-1 + delta/2`` to ``1 - delta/2``; zero is a decision boundary,
       so tiny signals toggle between ``±delta/2``.
 
+    Without dither the error ``quantize(y) - y`` is a fixed function of the
+    signal: on a quiet tone it is distortion (odd harmonics), and a tone
+    quieter than half a step rounds to silence. ``dither="tpdf"`` adds
+    triangular noise ``d = (u1 + u2) * delta`` before rounding, where ``u1``
+    and ``u2`` are independent and uniform on ``[-1/2, 1/2)`` (two successive
+    ``rng.uniform(-0.5, 0.5, y.shape)`` draws from
+    ``np.random.default_rng(seed)``). The mean and the power of the total
+    error then no longer depend on the signal: it is a steady, white hiss of
+    power ``delta**2 / 4``, three times (4.8 dB more than) the ``delta**2 / 12``
+    of rounding alone, and the error stays within ``±1.5 * delta`` (Lipshitz,
+    Wannamaker & Vanderkooy, "Quantization and Dither: A Theoretical Survey",
+    J. Audio Eng. Soc. 40(5), 1992).
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
+
     Parameters
     ----------
     y : np.ndarray
@@ -740,6 +767,12 @@ def quantize(y: ArrayLike, *, bits: int, mode: str = "mid-tread") -> np.ndarray:
         Bit depth, at least 1.
     mode : {"mid-tread", "mid-rise"}, keyword-only
         Where the levels sit (see above).
+    dither : {None, "tpdf"}, keyword-only
+        ``None`` rounds the samples as they are; ``"tpdf"`` adds triangular
+        (TPDF) dither of ±1 step peak first (see above).
+    seed : int or numpy.random.Generator, keyword-only, optional
+        Randomness of the dither: the same seed gives the same result.
+        ``None`` draws fresh randomness. Ignored without dither.
 
     Returns
     -------
@@ -753,14 +786,28 @@ def quantize(y: ArrayLike, *, bits: int, mode: str = "mid-tread") -> np.ndarray:
     array([ 0. ,  0.5, -0.5,  0.5])
     >>> quantize(np.array([0.1, 0.3, -0.6, 0.99]), bits=2, mode="mid-rise")
     array([ 0.25,  0.25, -0.75,  0.75])
+    >>> quiet = 0.003 * np.sin(2 * np.pi * np.arange(16000) / 80)  # less than half an 8-bit step
+    >>> bool(quantize(quiet, bits=8).any())                          # rounds to silence
+    False
+    >>> dithered = quantize(quiet, bits=8, dither="tpdf", seed=0)
+    >>> bool(np.abs(dithered - quiet).max() <= 1.5 * 2 / 2**8)       # within 1.5 steps
+    True
+    >>> round(float(dithered @ quiet / (quiet @ quiet)), 1)          # the tone survives, on average
+    1.0
     """
     y = _audio(y, "y")
     bits = _bits(bits)
+    if dither not in (None, "tpdf"):
+        raise ValueError(f"dither must be None (plain rounding) or 'tpdf' (triangular dither), got {dither!r}.")
     out_dtype = y.dtype if y.dtype in (np.float32, np.float64) else np.float64
     x = y.astype(np.float64)
     levels = 2.0**bits
     delta = 2.0 / levels
     lowest, highest = -levels / 2, levels / 2 - 1
+    if dither == "tpdf":
+        rng = _generator(seed)
+        # Two independent uniform draws sum to a triangle: one would leave the noise power signal-dependent.
+        x = x + (rng.uniform(-0.5, 0.5, x.shape) + rng.uniform(-0.5, 0.5, x.shape)) * delta
     if mode == "mid-tread":
         codes = np.clip(np.rint(x / delta), lowest, highest)
         q = codes * delta
@@ -774,6 +821,8 @@ def quantize(y: ArrayLike, *, bits: int, mode: str = "mid-tread") -> np.ndarray:
 
 def snr_db(clean: ArrayLike, noisy: ArrayLike) -> float:
     """Signal-to-noise ratio of ``noisy`` against the ``clean`` reference, in dB.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     Parameters
     ----------
@@ -810,6 +859,8 @@ def snr_db(clean: ArrayLike, noisy: ArrayLike) -> float:
 
 def quantization_snr_db(bits: int) -> float:
     """Theoretical SNR of a full-scale sine quantised to ``bits`` bits, in dB.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     Quantisation error is roughly uniform over one step ``delta``, power
     ``delta**2 / 12``; a full-scale sine has power ``1/2``. Their ratio gives

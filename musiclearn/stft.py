@@ -46,12 +46,13 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from typing import Callable, Optional, Tuple, Union
+from typing import Callable, Tuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .windows import WINDOW_NAMES, _ALIASES, frame, get_window
+from . import _validate
+from .windows import frame, window_samples
 
 __all__ = [
     "stft",
@@ -76,94 +77,21 @@ _BLOCK_BYTES = 2**20
 
 _NUMPY_2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
 
-WindowSpec = Union[str, tuple, float, Callable[[int], np.ndarray], ArrayLike]
+WindowSpec = str | tuple | float | Callable[[int], np.ndarray] | ArrayLike
 
 
 # -- argument checks --------------------------------------------------------------------
 
 
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be a positive whole number of samples, got {value!r}.")
-    if value <= 0:
-        raise ValueError(f"{name} must be a positive number of samples, got {value}.")
-    return int(value)
-
-
 def _check_audio(y: ArrayLike) -> np.ndarray:
-    y = np.asarray(y)
-    if y.dtype == bool or np.issubdtype(y.dtype, np.integer):
-        raise ValueError(
-            f"y holds {y.dtype} samples; convert them to floating point first, e.g. "
-            "y.astype(np.float32) / 32768 for 16-bit PCM."
-        )
-    if not np.issubdtype(y.dtype, np.floating):
-        raise ValueError(f"y must be a real floating-point signal, got dtype {y.dtype}; pass real samples, e.g. y.real.")
-    if y.ndim == 0:
-        raise ValueError("y must be an array of samples of shape (..., n), not a single number.")
-    if y.size == 0:
-        raise ValueError(f"y is empty (shape {y.shape}); the STFT needs at least one sample.")
-    if y.dtype == np.float16:
-        y = y.astype(np.float32)
-    if not np.isfinite(y).all():
-        raise ValueError("y contains NaN or infinite samples; remove or replace them (e.g. np.nan_to_num) first.")
-    return y
-
-
-def _check_sizes(
-    n_fft: int, hop_length: Optional[int], win_length: Optional[int]
-) -> Tuple[int, int, int]:
-    n_fft = _positive_int(n_fft, "n_fft")
-    win_length = n_fft if win_length is None else _positive_int(win_length, "win_length")
-    if win_length > n_fft:
-        raise ValueError(
-            f"win_length={win_length} is longer than n_fft={n_fft}; the window must fit in the FFT, "
-            "so use win_length <= n_fft (or raise n_fft)."
-        )
-    if hop_length is None:
-        hop_length = win_length // 4
-        if hop_length == 0:
-            raise ValueError(f"win_length={win_length} is too short for the default hop (win_length // 4); pass hop_length.")
-    else:
-        hop_length = _positive_int(hop_length, "hop_length")
-    if hop_length > n_fft:
-        raise ValueError(
-            f"hop_length={hop_length} is longer than n_fft={n_fft}: the frames would skip samples, "
-            "which then appear in no spectrum and cannot be reconstructed; use hop_length <= n_fft."
-        )
-    return n_fft, hop_length, win_length
+    y = _validate.signal(y, "y", dtype="float")
+    # NumPy has no float16 FFT; float32 keeps the memory small.
+    return y.astype(np.float32) if y.dtype == np.float16 else y
 
 
 def _window(window: WindowSpec, win_length: int, n_fft: int) -> np.ndarray:
     """The analysis window, zero-padded on both sides to ``n_fft`` samples (as librosa)."""
-    if isinstance(window, str) and _ALIASES.get(window.lower(), window.lower()) in WINDOW_NAMES:
-        w = get_window(window, win_length, fftbins=True)
-    elif callable(window):
-        w = np.asarray(window(win_length), dtype=float)
-    elif isinstance(window, (str, tuple)) or (np.isscalar(window) and not isinstance(window, bool)):
-        # Other named windows ("kaiser", ("kaiser", 8.0), ...) as scipy spells them.
-        from scipy.signal import get_window as scipy_get_window
-
-        try:
-            w = scipy_get_window(window, win_length, fftbins=True)
-        except (ValueError, TypeError) as error:
-            raise ValueError(
-                f"Unknown window {window!r} ({error}); use one of {', '.join(WINDOW_NAMES)}, "
-                "a scipy.signal.get_window name, a function of the length, or an array."
-            ) from None
-    else:
-        w = np.asarray(window, dtype=float)
-        if w.ndim != 1 or w.size != win_length:
-            raise ValueError(
-                f"The window array has shape {w.shape} but win_length is {win_length}; "
-                f"pass a 1-D window of exactly {win_length} samples."
-            )
-    if w.shape != (win_length,) or not np.isfinite(w).all():
-        raise ValueError(f"The window must give {win_length} finite samples, got shape {w.shape}.")
-    left = (n_fft - win_length) // 2
-    padded = np.zeros(n_fft)
-    padded[left : left + win_length] = w
-    return padded
+    return window_samples(window, win_length, pad_to=n_fft)
 
 
 def _block_size(n_fft: int, lead: int, itemsize: int) -> int:
@@ -177,13 +105,15 @@ def stft(
     y: np.ndarray,
     *,
     n_fft: int = 2048,
-    hop_length: Optional[int] = None,
-    win_length: Optional[int] = None,
+    hop_length: int | None = None,
+    win_length: int | None = None,
     window: WindowSpec = "hann",
     center: bool = True,
     pad_mode: str = "constant",
 ) -> np.ndarray:
     """Short-time Fourier transform, the same as ``librosa.stft``.
+
+    Notebook: ``04_stft_and_spectrograms.ipynb``.
 
     Parameters
     ----------
@@ -231,9 +161,8 @@ def stft(
     41
     """
     y = _check_audio(y)
-    n_fft, hop_length, win_length = _check_sizes(n_fft, hop_length, win_length)
-    if not isinstance(center, (bool, np.bool_)):
-        raise ValueError(f"center must be True or False, got {center!r}.")
+    n_fft, hop_length, win_length = _validate.stft_sizes(n_fft, hop_length, win_length)
+    _validate.flag(center, "center")
     fft_window = _window(window, win_length, n_fft).astype(y.dtype)
 
     n = y.shape[-1]
@@ -303,14 +232,16 @@ def _overlap_add(target: np.ndarray, frames: np.ndarray, hop: int) -> None:
 def istft(
     stft_matrix: np.ndarray,
     *,
-    hop_length: Optional[int] = None,
-    win_length: Optional[int] = None,
-    n_fft: Optional[int] = None,
+    hop_length: int | None = None,
+    win_length: int | None = None,
+    n_fft: int | None = None,
     window: WindowSpec = "hann",
     center: bool = True,
-    length: Optional[int] = None,
+    length: int | None = None,
 ) -> np.ndarray:
     """Inverse short-time Fourier transform, the same as ``librosa.istft``.
+
+    Notebook: ``04_stft_and_spectrograms.ipynb``.
 
     Each column is inverted with ``numpy.fft.irfft``, multiplied by the window
     again, and overlap-added; the sum is divided by the overlap-added squared
@@ -363,16 +294,15 @@ def istft(
         if n_bins < 2:
             raise ValueError(f"stft_matrix has {n_bins} frequency row; pass n_fft (1 row means n_fft = 1).")
         n_fft = 2 * (n_bins - 1)
-    n_fft, hop_length, win_length = _check_sizes(n_fft, hop_length, win_length)
+    n_fft, hop_length, win_length = _validate.stft_sizes(n_fft, hop_length, win_length)
     if 1 + n_fft // 2 != n_bins:
         raise ValueError(
             f"n_fft={n_fft} gives {1 + n_fft // 2} frequency rows but stft_matrix has {n_bins}; "
             "pass the n_fft that made the STFT."
         )
-    if not isinstance(center, (bool, np.bool_)):
-        raise ValueError(f"center must be True or False, got {center!r}.")
+    _validate.flag(center, "center")
     if length is not None:
-        length = _positive_int(length, "length")
+        length = _validate.positive_int(length, "length", unit="samples")
     if not np.isfinite(S).all():
         raise ValueError("stft_matrix contains NaN or infinite values; the inverse would be NaN everywhere.")
 
@@ -431,7 +361,7 @@ def istft(
 # -- decibels -----------------------------------------------------------------------------
 
 
-def _check_db_options(amin: float, top_db: Optional[float]) -> None:
+def _check_db_options(amin: float, top_db: float | None) -> None:
     if isinstance(amin, bool) or not isinstance(amin, numbers.Real) or not amin > 0:
         raise ValueError(f"amin must be a small positive number (the floor before taking the log), got {amin!r}.")
     if top_db is not None and (isinstance(top_db, bool) or not isinstance(top_db, numbers.Real) or top_db < 0):
@@ -453,11 +383,13 @@ def _magnitude_input(S: ArrayLike, function: str, fix: str) -> np.ndarray:
 def power_to_db(
     S: ArrayLike,
     *,
-    ref: Union[float, Callable[[np.ndarray], float]] = 1.0,
+    ref: float | Callable[[np.ndarray], float] = 1.0,
     amin: float = 1e-10,
-    top_db: Optional[float] = 80.0,
+    top_db: float | None = 80.0,
 ) -> np.ndarray:
     """Convert a power spectrogram to decibels: ``10 * log10(S / ref)``.
+
+    Notebook: ``04_stft_and_spectrograms.ipynb``.
 
     Parameters
     ----------
@@ -499,11 +431,13 @@ def power_to_db(
 def amplitude_to_db(
     S: ArrayLike,
     *,
-    ref: Union[float, Callable[[np.ndarray], float]] = 1.0,
+    ref: float | Callable[[np.ndarray], float] = 1.0,
     amin: float = 1e-5,
-    top_db: Optional[float] = 80.0,
+    top_db: float | None = 80.0,
 ) -> np.ndarray:
     """Convert an amplitude (magnitude) spectrogram to decibels: ``20 * log10(S / ref)``.
+
+    Notebook: ``04_stft_and_spectrograms.ipynb``.
 
     Parameters
     ----------
@@ -541,6 +475,8 @@ def amplitude_to_db(
 def db_to_power(S_db: ArrayLike, *, ref: float = 1.0) -> np.ndarray:
     """Convert decibels back to power: ``ref * 10 ** (S_db / 10)``.
 
+    Notebook: ``04_stft_and_spectrograms.ipynb``.
+
     Parameters
     ----------
     S_db : np.ndarray
@@ -565,6 +501,8 @@ def db_to_power(S_db: ArrayLike, *, ref: float = 1.0) -> np.ndarray:
 def db_to_amplitude(S_db: ArrayLike, *, ref: float = 1.0) -> np.ndarray:
     """Convert decibels back to amplitude: ``ref * 10 ** (S_db / 20)``.
 
+    Notebook: ``04_stft_and_spectrograms.ipynb``.
+
     Parameters
     ----------
     S_db : np.ndarray
@@ -588,6 +526,8 @@ def db_to_amplitude(S_db: ArrayLike, *, ref: float = 1.0) -> np.ndarray:
 
 def magphase(D: ArrayLike, *, power: float = 1) -> Tuple[np.ndarray, np.ndarray]:
     """Split a complex spectrogram into magnitude and phase, ``D = S * P``.
+
+    Notebook: ``04_stft_and_spectrograms.ipynb``.
 
     Parameters
     ----------

@@ -46,7 +46,8 @@ skips or repairs what it cannot read and says so, in a
 :class:`DecodeReport` and a :class:`DecodeWarning`.
 
 :class:`PitchTokenizer` is the pitch-only variant used by the melody
-benchmark (COURSE.md §6): one token per note, rhythm left out.
+benchmark (``10_rnn_and_transformer.ipynb``, section 5): one token per note,
+rhythm left out.
 
 The vocabulary is saved and loaded as JSON (:meth:`EventTokenizer.save`,
 :func:`load`).
@@ -57,15 +58,17 @@ from __future__ import annotations
 import json
 import math
 import numbers
-import os
 import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import reduce
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Literal, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Sequence
 
+from . import _validate
+from ._types import PathLike
 from .errors import DataError
+from .melody import as_melody, bar_length, melody_pitches
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .corpus import Melody
@@ -81,8 +84,6 @@ __all__ = [
     "pitch_sequence",
     "load",
 ]
-
-PathLike = Union[str, "os.PathLike[str]"]
 
 #: The duration table, in quarter notes: straight values from a 64th note
 #: (1/16) to a breve (8), dotted and double-dotted values, triplets (three
@@ -116,11 +117,17 @@ _TOLERANCE = 1e-6
 
 
 class QuantizationWarning(UserWarning):
-    """Durations or gaps not in the duration table were replaced by the nearest entry."""
+    """Durations or gaps not in the duration table were replaced by the nearest entry.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
+    """
 
 
 class DecodeWarning(UserWarning):
-    """A token sequence held tokens that decode had to skip or repair."""
+    """A token sequence held tokens that decode had to skip or repair.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
+    """
 
 
 # ----------------------------------------------------------------------------
@@ -150,53 +157,6 @@ def _as_fraction(value: Any, what: str) -> Fraction:
     return result
 
 
-def _check_pitch_range(pitch_range: Any) -> tuple[int, int]:
-    try:
-        low, high = pitch_range
-    except (TypeError, ValueError):
-        raise ValueError(f"pitch_range must be a pair (lowest, highest) of MIDI note numbers, got {pitch_range!r}") from None
-    for value in (low, high):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value <= 127:
-            raise ValueError(
-                f"pitch_range must hold MIDI note numbers 0-127 (e.g. (0, 127) or (36, 96)), got {pitch_range!r}"
-            )
-    if low > high:
-        raise ValueError(f"pitch_range must be (lowest, highest) with lowest <= highest, got {pitch_range!r}")
-    return int(low), int(high)
-
-
-def _bar_length(time_signature: Optional[str]) -> Optional[Fraction]:
-    """Quarter notes per bar for ``"3/4"``-style signatures; None when there is no usable one."""
-    if not isinstance(time_signature, str):
-        return None
-    parts = time_signature.strip().split("/")
-    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-        return None
-    numerator, denominator = (int(p) for p in parts)
-    if numerator <= 0 or denominator <= 0:
-        return None
-    return Fraction(4 * numerator, denominator)
-
-
-def _as_melody(melody: Any) -> "Melody":
-    from .corpus import Melody, Note
-
-    if isinstance(melody, Melody):
-        return melody
-    if isinstance(melody, (str, bytes)) or not isinstance(melody, Iterable):
-        raise ValueError(
-            f"expected a corpus.Melody (from musiclearn.corpus.melodies), got {type(melody).__name__}"
-        )
-    items = list(melody)
-    if all(isinstance(n, Note) for n in items):
-        return Melody(tuple(items))
-    if all(isinstance(p, numbers.Integral) and not isinstance(p, bool) for p in items):
-        return Melody.from_pitches([int(p) for p in items])
-    raise ValueError(
-        "expected a corpus.Melody, a sequence of corpus.Note, or a sequence of MIDI pitches (ints)"
-    )
-
-
 def _id_list(ids: Any) -> list[Any]:
     """Token ids from a list, tuple, NumPy array or 1-D torch tensor, as a plain list."""
     if isinstance(ids, (str, bytes)):
@@ -218,7 +178,7 @@ def _id_list(ids: Any) -> list[Any]:
     return list(ids)
 
 
-def _as_int_id(value: Any) -> Optional[int]:
+def _as_int_id(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, numbers.Integral):
@@ -236,6 +196,8 @@ def _as_int_id(value: Any) -> Optional[int]:
 @dataclass
 class DecodeReport:
     """What :meth:`EventTokenizer.decode` did with a token sequence.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Attributes
     ----------
@@ -296,6 +258,8 @@ class DecodeReport:
 class EventTokenizer:
     """Melodies to event tokens and back (see the module docstring for the events).
 
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
+
     Parameters
     ----------
     pitch_range : (int, int), optional
@@ -334,10 +298,10 @@ class EventTokenizer:
         self,
         *,
         pitch_range: tuple[int, int] = (0, 127),
-        durations: Sequence[Union[Fraction, str, float]] = DURATIONS,
+        durations: Sequence[Fraction | str | float] = DURATIONS,
         bars: bool = True,
     ) -> None:
-        self.pitch_range = _check_pitch_range(pitch_range)
+        self.pitch_range = _validate.pitch_range(pitch_range)
         if isinstance(durations, (str, bytes)) or not isinstance(durations, Iterable):
             raise ValueError("durations must be a sequence of quarter-note values such as ['1/4', '1/2', '1']")
         table = sorted({_as_fraction(d, "each duration") for d in durations})
@@ -360,7 +324,7 @@ class EventTokenizer:
         self._names: tuple[str, ...] = tuple(names)
         self.vocab: dict[str, int] = {name: i for i, name in enumerate(names)}
         self.pad_id, self.bos_id, self.eos_id = 0, 1, 2
-        self.bar_id: Optional[int] = self.vocab["BAR"] if bars else None
+        self.bar_id: int | None = self.vocab["BAR"] if bars else None
         self._pitch_base = self.vocab[f"PITCH_{low}"]
         self._dur_base = self.vocab[f"DUR_{_fraction_name(table[0])}"]
         self._rest_base = self.vocab[f"REST_{_fraction_name(table[0])}"]
@@ -442,7 +406,7 @@ class EventTokenizer:
         log_q = math.log(quarters)
         return min(range(len(self._log_values)), key=lambda i: abs(self._log_values[i] - log_q))
 
-    def _to_ticks(self, quarters: float) -> Optional[int]:
+    def _to_ticks(self, quarters: float) -> int | None:
         """Whole ticks for ``quarters`` when it is one within tolerance, else None."""
         ticks = quarters * self.ticks_per_quarter
         whole = round(ticks)
@@ -462,7 +426,7 @@ class EventTokenizer:
         if ticks in self._rest_cache:
             return self._rest_cache[ticks]
         # Fewest "coins" by dynamic programming: greedy fails on mixes such as 1/3 + 1/4.
-        best: list[Optional[tuple[int, int]]] = [(0, 0)] + [None] * ticks  # (count, last value)
+        best: list[tuple[int, int] | None] = [(0, 0)] + [None] * ticks  # (count, last value)
         for t in range(1, ticks + 1):
             for value in self._tick_values:
                 if value <= t and best[t - value] is not None:
@@ -521,9 +485,10 @@ class EventTokenizer:
         >>> tok.token_names(tok.encode(Melody.from_pitches([60, 62], duration=0.5)))
         ['BOS', 'PITCH_60', 'DUR_1/2', 'PITCH_62', 'DUR_1/2', 'EOS']
         """
-        ids, changed = self._encode(_as_melody(melody), bos=bos, eos=eos)
+        tune = as_melody(melody)
+        ids, changed = self._encode(tune, bos=bos, eos=eos)
         if changed and warn:
-            warnings.warn(self._quantization_message(changed, _as_melody(melody).source or "melody"),
+            warnings.warn(self._quantization_message(changed, tune.source or "melody"),
                           QuantizationWarning, stacklevel=2)
         return ids
 
@@ -551,7 +516,7 @@ class EventTokenizer:
         changed: list[tuple[str, float, Fraction]] = []
         tunes = 0
         for melody in melodies:
-            ids, tune_changes = self._encode(_as_melody(melody), bos=bos, eos=eos)
+            ids, tune_changes = self._encode(as_melody(melody), bos=bos, eos=eos)
             out.append(ids)
             changed.extend(tune_changes)
             tunes += bool(tune_changes)
@@ -571,7 +536,7 @@ class EventTokenizer:
         low, high = self.pitch_range
         tpq = self.ticks_per_quarter
         changed: list[tuple[str, float, Fraction]] = []
-        bar = _bar_length(melody.time_signature) if self.bars else None
+        bar = bar_length(melody.time_signature) if self.bars else None
         bar_ticks = int(bar * tpq) if bar is not None and (bar * tpq).denominator == 1 else None
         ids: list[int] = [self.bos_id] if bos else []
         now = 0  # ticks: where the previous event ended
@@ -714,7 +679,7 @@ class EventTokenizer:
         tpq = self.ticks_per_quarter
         notes: list[Note] = []
         now = 0  # ticks
-        pending: Optional[tuple[int, int]] = None  # (position, pitch) of a PITCH awaiting its DUR
+        pending: tuple[int, int] | None = None  # (position, pitch) of a PITCH awaiting its DUR
         last_ticks = tpq
 
         def close_pending(reason: str) -> None:
@@ -831,6 +796,8 @@ class EventTokenizer:
 def pitch_sequence(melody: Any) -> list[int]:
     """The MIDI pitches of a melody, in order: the pitch-only view of the benchmark.
 
+    Notebook: ``09_baselines_and_training_loop.ipynb`` works on such pitch sequences.
+
     Parameters
     ----------
     melody : corpus.Melody or sequence of corpus.Note or of int
@@ -846,13 +813,14 @@ def pitch_sequence(melody: Any) -> list[int]:
     >>> pitch_sequence(Melody([Note(67, 1.0, 0.0), Note(64, 0.5, 2.0)]))
     [67, 64]
     """
-    return list(_as_melody(melody).pitches)
+    return list(melody_pitches(melody))
 
 
 class PitchTokenizer:
     """One token per note: its pitch (rhythm left out), plus ``PAD``, ``BOS``, ``EOS``.
 
-    The view of the melody benchmark (COURSE.md §6): predict the next pitch.
+    The view of the melody benchmark: predict the next pitch.
+    Notebook: ``10_rnn_and_transformer.ipynb`` (section 5, the kinder benchmark).
 
     Parameters
     ----------
@@ -872,7 +840,7 @@ class PitchTokenizer:
     kind = "pitch"
 
     def __init__(self, *, pitch_range: tuple[int, int] = (0, 127)) -> None:
-        self.pitch_range = _check_pitch_range(pitch_range)
+        self.pitch_range = _validate.pitch_range(pitch_range)
         low, high = self.pitch_range
         self._names = (*SPECIALS, *(f"PITCH_{p}" for p in range(low, high + 1)))
         self.vocab: dict[str, int] = {name: i for i, name in enumerate(self._names)}
@@ -921,7 +889,7 @@ class PitchTokenizer:
         musiclearn.errors.DataError
             If a pitch lies outside ``pitch_range``.
         """
-        m = _as_melody(melody)
+        m = as_melody(melody)
         low, high = self.pitch_range
         ids = [self.bos_id] if bos else []
         for k, p in enumerate(m.pitches):
@@ -992,8 +960,10 @@ class PitchTokenizer:
 # ----------------------------------------------------------------------------
 
 
-def load(path: PathLike) -> Union[EventTokenizer, PitchTokenizer]:
+def load(path: PathLike) -> EventTokenizer | PitchTokenizer:
     """Read a tokenizer saved with ``save``.
+
+    Notebook: ``08_from_scores_to_tokens.ipynb``.
 
     Parameters
     ----------
@@ -1033,7 +1003,7 @@ def load(path: PathLike) -> Union[EventTokenizer, PitchTokenizer]:
     try:
         kind = payload["kind"]
         if kind == "event":
-            tok: Union[EventTokenizer, PitchTokenizer] = EventTokenizer(
+            tok: EventTokenizer | PitchTokenizer = EventTokenizer(
                 pitch_range=tuple(payload["pitch_range"]),  # type: ignore[arg-type]
                 durations=[str(d) for d in payload["durations"]],
                 bars=payload["bars"],

@@ -24,18 +24,21 @@ that imports torch.
 from __future__ import annotations
 
 import numbers
-from typing import Any, Optional, Union
+from typing import Any
 
 import numpy as np
 import torch
 from torch.nn import functional as F
+
+from . import _validate
+from .windows import window_samples
 
 __all__ = ["Spectrogram", "MelSpectrogram", "MFCC"]
 
 # np.pad names (as musiclearn.stft and librosa take them) → torch.nn.functional.pad names.
 _PAD_MODES = {"constant": "constant", "reflect": "reflect", "edge": "replicate"}
 
-ArrayOrTensor = Union[torch.Tensor, np.ndarray]
+ArrayOrTensor = torch.Tensor | np.ndarray
 
 # On the CPU, frames are processed about this many bytes at a time (see Spectrogram._map_chunks).
 _CPU_CHUNK_BYTES = 4 << 20
@@ -66,6 +69,9 @@ def _as_signal_batch(y: ArrayOrTensor, *, device: torch.device) -> tuple[torch.T
 
 class Spectrogram(torch.nn.Module):
     """``|STFT|**power`` of a batch of signals, the same numbers as ``musiclearn.stft.stft``.
+
+    Notebook: ``06_mfcc.ipynb`` teaches the features one clip at a time
+    (:mod:`musiclearn.mfcc`); this module computes the same for batches.
 
     Parameters
     ----------
@@ -102,18 +108,16 @@ class Spectrogram(torch.nn.Module):
         self,
         *,
         n_fft: int = 2048,
-        hop_length: Optional[int] = None,
-        win_length: Optional[int] = None,
+        hop_length: int | None = None,
+        win_length: int | None = None,
         window: Any = "hann",
         center: bool = True,
         pad_mode: str = "constant",
-        power: Optional[float] = 2.0,
+        power: float | None = 2.0,
     ) -> None:
         super().__init__()
-        from .stft import _check_sizes, _window
-
         # The same checks and the same window as musiclearn.stft.stft.
-        self.n_fft, self.hop_length, self.win_length = _check_sizes(n_fft, hop_length, win_length)
+        self.n_fft, self.hop_length, self.win_length = _validate.stft_sizes(n_fft, hop_length, win_length)
         if pad_mode not in _PAD_MODES:
             raise ValueError(f"pad_mode must be one of {sorted(_PAD_MODES)}, got {pad_mode!r}.")
         if power is not None and (isinstance(power, bool) or not isinstance(power, numbers.Real) or not power > 0):
@@ -121,7 +125,7 @@ class Spectrogram(torch.nn.Module):
         self.center = bool(center)
         self.pad_mode = pad_mode
         self.power = None if power is None else float(power)
-        window_np = _window(window, self.win_length, self.n_fft)
+        window_np = window_samples(window, self.win_length, pad_to=self.n_fft)
         self.register_buffer("window", torch.from_numpy(window_np.astype(np.float32)), persistent=False)
 
     def extra_repr(self) -> str:
@@ -216,6 +220,9 @@ def _frequency_first(rows: torch.Tensor, lead: tuple[int, ...]) -> torch.Tensor:
 class MelSpectrogram(torch.nn.Module):
     """Mel spectrogram of a batch of signals, the same numbers as ``musiclearn.mel.melspectrogram``.
 
+    Notebook: ``06_mfcc.ipynb`` teaches the features one clip at a time
+    (:mod:`musiclearn.mfcc`); this module computes the same for batches.
+
     Parameters
     ----------
     sr : float, default 22050
@@ -249,14 +256,14 @@ class MelSpectrogram(torch.nn.Module):
         sr: float = 22050,
         n_fft: int = 2048,
         hop_length: int = 512,
-        win_length: Optional[int] = None,
+        win_length: int | None = None,
         window: Any = "hann",
         center: bool = True,
         pad_mode: str = "constant",
         power: float = 2.0,
         n_mels: int = 128,
         fmin: float = 0.0,
-        fmax: Optional[float] = None,
+        fmax: float | None = None,
         htk: bool = False,
         norm: Any = "slaney",
     ) -> None:
@@ -296,6 +303,9 @@ class MelSpectrogram(torch.nn.Module):
 
 class MFCC(torch.nn.Module):
     """MFCCs of a batch of signals, each clip as ``librosa.feature.mfcc`` would give it.
+
+    Notebook: ``06_mfcc.ipynb`` teaches the features one clip at a time
+    (:mod:`musiclearn.mfcc`); this module computes the same for batches.
 
     ``dct(power_to_db(melspectrogram(y), top_db=top_db))[:n_mfcc]``, with the
     DCT as a matrix buffer (lifter folded in).
@@ -345,9 +355,9 @@ class MFCC(torch.nn.Module):
         sr: float = 22050,
         n_mfcc: int = 20,
         dct_type: int = 2,
-        norm: Optional[str] = "ortho",
+        norm: str | None = "ortho",
         lifter: float = 0,
-        top_db: Optional[float] = 80.0,
+        top_db: float | None = 80.0,
         mel_norm: Any = "slaney",
         **mel_kwargs: Any,
     ) -> None:

@@ -30,6 +30,12 @@ Batches are ``(inputs, targets)`` or ``(inputs, targets, features)`` tuples of
 LongTensors ``(batch, time)`` (features ``(batch, time, n)``), as
 ``musiclearn.data.make_loader`` builds them; targets equal to ``pad_id`` are
 left out of the loss.
+
+Classifiers train with the same loop (``14_spectrograms_as_images.ipynb``):
+when the targets have one label per example, shape ``(batch,)``, the inputs
+may be any tensor with that batch size (spectrograms, waveforms), the model
+returns logits ``(batch, classes)``, and every loss is the mean cross-entropy
+per *example* instead of per token.
 """
 
 from __future__ import annotations
@@ -58,11 +64,16 @@ CHECKPOINT_FORMAT = ("musiclearn-train", 1)
 
 
 class TrainingError(RuntimeError):
-    """Training cannot go on (e.g. the loss became NaN); the message says where and what to try."""
+    """Training cannot go on (e.g. the loss became NaN); the message says where and what to try.
+
+    Notebook: ``09_baselines_and_training_loop.ipynb``.
+    """
 
 
 def choose_device(prefer: Any = None) -> "torch.device":
     """The device to train on: CUDA if present, else Apple's MPS, else the CPU.
+
+    Notebook: ``10_rnn_and_transformer.ipynb``.
 
     Parameters
     ----------
@@ -114,6 +125,8 @@ def choose_device(prefer: Any = None) -> "torch.device":
 @dataclass
 class History:
     """What happened during :func:`train`, one entry per epoch.
+
+    Notebook: ``09_baselines_and_training_loop.ipynb``.
 
     Attributes
     ----------
@@ -200,6 +213,8 @@ def _batch_loss(model: Any, batch: Any, device: Any, pad_id: int, autocast: Any)
     ids, targets, features = _unpack(batch)
     if not isinstance(ids, torch.Tensor) or not isinstance(targets, torch.Tensor):
         raise ValueError("batch inputs and targets must be torch tensors of token ids")
+    if targets.ndim == 1:
+        return _classification_loss(model, ids, targets, features, device, pad_id, autocast)
     if ids.shape != targets.shape:
         raise ValueError(f"inputs {tuple(ids.shape)} and targets {tuple(targets.shape)} must have the same shape")
     ids = ids.to(device, non_blocking=True)
@@ -215,8 +230,29 @@ def _batch_loss(model: Any, batch: Any, device: Any, pad_id: int, autocast: Any)
     return loss, count
 
 
+def _classification_loss(model: Any, inputs: Any, targets: Any, features: Any, device: Any, pad_id: int,
+                         autocast: Any) -> tuple[Any, int]:
+    """Summed cross-entropy of one label per example (targets ``(batch,)``, logits ``(batch, classes)``)."""
+    from torch.nn import functional as F
+
+    if inputs.ndim == 0 or inputs.shape[0] != targets.shape[0]:
+        raise ValueError(f"inputs {tuple(inputs.shape)} and targets {tuple(targets.shape)} must have the same "
+                         "batch size (one label per example)")
+    inputs = inputs.to(device, non_blocking=True)
+    targets = targets.to(device, non_blocking=True)
+    with autocast():
+        logits = model(inputs) if features is None else model(inputs, features.to(device, non_blocking=True))
+    if logits.ndim != 2 or logits.shape[0] != targets.shape[0]:
+        raise ValueError(f"model returned logits {tuple(logits.shape)}; with one label per example "
+                         f"(targets {tuple(targets.shape)}) it must return (batch, classes)")
+    loss = F.cross_entropy(logits.float(), targets, ignore_index=pad_id, reduction="sum")
+    return loss, int((targets != pad_id).sum())
+
+
 def mean_loss(model: Any, loader: Iterable, *, pad_id: int | None = None, device: Any = None) -> float:
     """Mean cross-entropy per target token (nats) of ``model`` over ``loader``, without training.
+
+    Notebook: ``09_baselines_and_training_loop.ipynb``.
 
     Parameters
     ----------
@@ -326,7 +362,10 @@ def _generators(loader: Any) -> list[Any]:
 
 
 class _LivePlot:
-    """Train/validation loss curves redrawn in place in a notebook; does nothing elsewhere."""
+    """Train/validation loss curves (``musiclearn.plot.loss_curves``) redrawn in place in a notebook.
+
+    Does nothing outside a Jupyter kernel.
+    """
 
     def __init__(self, enabled: bool) -> None:
         self.handle: Any = None
@@ -348,17 +387,11 @@ class _LivePlot:
         from IPython.display import Image, display
         from matplotlib.figure import Figure
 
+        from .plot import loss_curves
+
+        # A bare Figure (not pyplot), so the notebook shows only the image replaced in place.
         fig = Figure(figsize=(6.0, 2.6), layout="constrained")
-        ax = fig.add_subplot()
-        epochs = range(1, history.epochs + 1)
-        ax.plot(epochs, history.bits("train"), "o-", label="train")
-        if history.val_loss:
-            ax.plot(epochs, history.bits("val"), "o-", label="validation")
-            if history.best_epoch is not None:
-                ax.axvline(history.best_epoch + 1, color="grey", linestyle=":", label="best")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("loss (bits per token)")
-        ax.legend()
+        loss_curves(history, ax=fig.add_subplot())
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=90)
         image = Image(data=buffer.getvalue(), format="png")
@@ -417,6 +450,8 @@ def train(
     pad_id: int | None = None,
 ) -> History:
     """Train a next-token model with AdamW; return the per-epoch history.
+
+    Notebook: ``09_baselines_and_training_loop.ipynb``.
 
     Parameters
     ----------

@@ -32,9 +32,11 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
+
+from ._validate import sample_rate
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
@@ -65,6 +67,9 @@ _DPI = 80
 class View:
     """What a render function produced: a figure, a summary, maybe sound, and the numbers.
 
+    Notebook: ``00_welcome.ipynb`` shows the pattern; every widget of the course returns
+    one.
+
     Attributes
     ----------
     fig : matplotlib.figure.Figure or None
@@ -79,7 +84,7 @@ class View:
         and for your own plots.
     """
 
-    fig: Optional["Figure"]
+    fig: Figure | None
     text: str = ""
     audio: Any = None
     data: dict = field(default_factory=dict)
@@ -141,12 +146,10 @@ def _positive(value: Any, name: str, unit: str) -> float:
     return float(value)
 
 
-def _window(name: str, n: int) -> np.ndarray:
+def _check_window(name: str) -> str:
     if name not in WINDOWS:
         raise ValueError(f"window must be one of {', '.join(WINDOWS)}; got {name!r}.")
-    from .windows import get_window
-
-    return np.asarray(get_window(name, n, fftbins=True), dtype=np.float64)
+    return name
 
 
 def _slider_style() -> dict:
@@ -210,7 +213,7 @@ def _control(name: str, spec: Any):
     return control
 
 
-def explore(render: Callable[..., Any], /, *, fixed: Optional[dict] = None, **controls: Any):
+def explore(render: Callable[..., Any], /, *, fixed: dict | None = None, **controls: Any):
     """Connect controls to a render function: the one way the course builds its widgets.
 
     Every slider, dropdown or checkbox calls ``render(**values)`` when it is
@@ -333,9 +336,11 @@ def render_tone(
     phase: float = 0.0,
     sr: float = 8000,
     duration: float = 1.0,
-    show_seconds: Optional[float] = None,
+    show_seconds: float | None = None,
 ) -> View:
     """Sample a tone and show the "continuous" wave, the samples and what you will hear.
+
+    Notebook: ``01_sound_as_numbers.ipynb``.
 
     The grey curve is the tone before sampling (drawn at a very high rate),
     the stems are the samples taken ``sr`` times a second. Above the Nyquist
@@ -377,7 +382,7 @@ def render_tone(
     from .signals import aliased_frequency, tone
 
     freq = _positive(freq, "freq", "Hz")
-    sr = _positive(sr, "sr", "Hz")
+    sr = sample_rate(sr)
     duration = _positive(duration, "duration", "seconds")
     if not 0.0 <= float(amplitude) <= 1.0:
         raise ValueError(f"amplitude must be between 0 and 1 (full scale), got {amplitude!r}.")
@@ -421,6 +426,8 @@ def tone_explorer(
 ):
     """A tone generator: frequency, amplitude, phase and sampling rate → plot and sound.
 
+    Notebook: ``01_sound_as_numbers.ipynb``.
+
     Push the frequency past half the sampling rate and listen: the pitch goes
     *down* again (aliasing).
 
@@ -444,8 +451,8 @@ def tone_explorer(
     Examples
     --------
     >>> from musiclearn.widgets import tone_explorer
-    >>> box = tone_explorer()  # in a notebook, end the cell with `box` to show it  # doctest: +SKIP
-    >>> sorted(box.controls)  # doctest: +SKIP
+    >>> box = tone_explorer()  # in a notebook, end the cell with `box` to show it
+    >>> sorted(box.controls)
     ['amplitude', 'freq', 'phase', 'sr']
     """
     import ipywidgets as widgets
@@ -485,6 +492,8 @@ def render_leakage(
     sr: float = 8000,
 ) -> View:
     """A tone between two FFT bins, analysed with and without a window.
+
+    Notebook: ``02_frames_and_windows.ipynb``.
 
     The frame holds ``n`` samples; the tone's frequency is ``bin_index +
     offset`` bins (a bin is ``sr / n`` Hz). With ``offset = 0`` the frame holds
@@ -527,21 +536,19 @@ def render_leakage(
         raise ValueError(f"n must be a whole number of samples, at least 8; got {n!r}.")
     if not 1 <= int(bin_index) < n // 2 - 2:
         raise ValueError(f"bin_index must be between 1 and {n // 2 - 3} for n={n}; got {bin_index!r}.")
-    sr = _positive(sr, "sr", "Hz")
+    sr = sample_rate(sr)
     position = bin_index + offset
     freq = position * sr / n
     t = np.arange(n) / sr
     y = np.sin(2 * np.pi * freq * t)
-    w_rect = np.ones(n)
-    w = _window(window, n)
+    from .fourier import amplitude_spectrum
 
-    def levels(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        X = np.fft.rfft(y * weights)
-        amp = 2.0 * np.abs(X) / weights.sum()
-        return 20.0 * np.log10(np.maximum(amp, 1e-6)), np.abs(X) ** 2
+    def levels(name: str) -> tuple[np.ndarray, np.ndarray]:
+        _, amp = amplitude_spectrum(y, sr=sr, window=name)
+        return 20.0 * np.log10(np.maximum(amp, 1e-6)), amp ** 2
 
-    rect_db, rect_power = levels(w_rect)
-    win_db, win_power = levels(w)
+    rect_db, rect_power = levels("rectangular")
+    win_db, win_power = levels(_check_window(window))
     bins = np.arange(rect_db.size)
 
     fig, ax = _figure()
@@ -567,6 +574,8 @@ def render_leakage(
 def leakage_explorer(*, offset: float = 0.0, window: str = "hann"):
     """Move a tone between two FFT bins and watch the energy leak, with and without a window.
 
+    Notebook: ``02_frames_and_windows.ipynb``.
+
     Parameters
     ----------
     offset : float
@@ -582,7 +591,7 @@ def leakage_explorer(*, offset: float = 0.0, window: str = "hann"):
     Examples
     --------
     >>> from musiclearn.widgets import leakage_explorer
-    >>> sorted(leakage_explorer().controls)  # doctest: +SKIP
+    >>> sorted(leakage_explorer().controls)
     ['offset', 'window']
     """
     import ipywidgets as widgets
@@ -620,6 +629,8 @@ def render_two_sines(
 ) -> View:
     """The spectrum of ``sin(2π f1 t) + a2 · sin(2π f2 t)`` over one frame.
 
+    Notebook: ``03_fourier_transform.ipynb``.
+
     Two tones closer than about two bins (``sr / n`` Hz each, more with a
     window) merge into one peak. Zero padding draws the same spectrum with
     more points; only a longer frame (larger ``n``) separates them.
@@ -654,7 +665,7 @@ def render_two_sines(
     >>> render_two_sines(1000, 1020, n=256, zero_pad=8).data["resolved"]
     False
     """
-    sr = _positive(sr, "sr", "Hz")
+    sr = sample_rate(sr)
     for name, f in (("f1", f1), ("f2", f2)):
         if not 0.0 <= float(f) <= sr / 2:
             raise ValueError(f"{name} must be between 0 and the Nyquist frequency {sr / 2:g} Hz, got {f!r}.")
@@ -666,11 +677,10 @@ def render_two_sines(
     n, zero_pad = int(n), int(zero_pad)
     t = np.arange(n) / sr
     y = np.sin(2 * np.pi * float(f1) * t) + a2 * np.sin(2 * np.pi * float(f2) * t)
-    w = _window(window, n)
+    from .fourier import amplitude_spectrum
+
     n_fft = n * zero_pad
-    X = np.fft.rfft(y * w, n=n_fft)
-    amp = 2.0 * np.abs(X) / w.sum()
-    freqs = np.arange(amp.size) * sr / n_fft
+    freqs, amp = amplitude_spectrum(y, sr=sr, n_fft=n_fft, window=_check_window(window))
     db = 20.0 * np.log10(np.maximum(amp, 1e-6))
     peaks = _peaks(freqs, amp)
     near = peaks[np.abs(peaks[:, None] - np.array([f1, f2])[None, :]).min(axis=1) <= 2 * sr / n] \
@@ -701,6 +711,8 @@ def render_two_sines(
 def two_sines_explorer(*, f1: float = 1000.0, f2: float = 1250.0, a2: float = 0.5, n: int = 256):
     """Two sinusoids → spectrum: when are two tones resolved, and does zero padding help?
 
+    Notebook: ``03_fourier_transform.ipynb``.
+
     Parameters
     ----------
     f1, f2 : float
@@ -718,7 +730,7 @@ def two_sines_explorer(*, f1: float = 1000.0, f2: float = 1250.0, a2: float = 0.
     Examples
     --------
     >>> from musiclearn.widgets import two_sines_explorer
-    >>> sorted(two_sines_explorer().controls)  # doctest: +SKIP
+    >>> sorted(two_sines_explorer().controls)
     ['a2', 'f1', 'f2', 'n', 'window', 'zero_pad']
     """
     import ipywidgets as widgets

@@ -23,17 +23,20 @@ design; they equal :func:`scipy.signal.get_window` to rounding error.
 
 from __future__ import annotations
 
-import numbers
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Sequence, Tuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import _validate
+
 __all__ = [
     "WINDOW_NAMES",
+    "WINDOW_ALIASES",
     "cosine_sum_coefficients",
     "get_window",
     "frame",
+    "window_samples",
     "window_response",
     "main_lobe_width",
     "highest_sidelobe_db",
@@ -49,9 +52,10 @@ _COEFFICIENTS: Dict[str, Tuple[float, ...]] = {
     "hamming": (0.54, 0.46),
     "blackman": (0.42, 0.5, 0.08),
 }
-_ALIASES = {"rect": "rectangular", "boxcar": "rectangular", "ones": "rectangular"}
+#: Other names :func:`get_window` accepts, and the window each one means.
+WINDOW_ALIASES = {"rect": "rectangular", "boxcar": "rectangular", "ones": "rectangular"}
 
-#: The window names :func:`get_window` understands (aliases: ``rect``, ``boxcar``, ``ones``).
+#: The window names :func:`get_window` understands (aliases: :data:`WINDOW_ALIASES`).
 WINDOW_NAMES: Tuple[str, ...] = tuple(_COEFFICIENTS)
 
 # The response floor in dB: exact nulls (a rectangular window has them at every
@@ -66,7 +70,7 @@ def _window_key(name: str) -> str:
             f"choose one of {', '.join(WINDOW_NAMES)}."
         )
     key = name.strip().lower()
-    key = _ALIASES.get(key, key)
+    key = WINDOW_ALIASES.get(key, key)
     if key not in _COEFFICIENTS:
         raise ValueError(
             f"Unknown window {name!r}; choose one of {', '.join(WINDOW_NAMES)} "
@@ -75,16 +79,10 @@ def _window_key(name: str) -> str:
     return key
 
 
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be a positive whole number of samples, got {value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1 sample, got {value}.")
-    return int(value)
-
-
 def cosine_sum_coefficients(name: str) -> Tuple[float, ...]:
     """The coefficients ``a_k`` of a cosine-sum window.
+
+    Notebook: ``02_frames_and_windows.ipynb``.
 
     Parameters
     ----------
@@ -107,6 +105,8 @@ def cosine_sum_coefficients(name: str) -> Tuple[float, ...]:
 
 def get_window(name: str, n: int, *, fftbins: bool = True) -> np.ndarray:
     """A window of ``n`` samples, built from its cosine-sum formula.
+
+    Notebook: ``02_frames_and_windows.ipynb``.
 
     Parameters
     ----------
@@ -137,7 +137,7 @@ def get_window(name: str, n: int, *, fftbins: bool = True) -> np.ndarray:
     array([0. , 0.5, 1. , 0.5, 0. ])
     """
     coefficients = _COEFFICIENTS[_window_key(name)]
-    n = _positive_int(n, "n")
+    n = _validate.positive_int(n, "n", unit="samples")
     if n == 1:
         # Both conventions define a one-sample window as [1.0].
         return np.ones(1)
@@ -149,8 +149,82 @@ def get_window(name: str, n: int, *, fftbins: bool = True) -> np.ndarray:
     return window
 
 
+def window_samples(window: Any, n: int, *, pad_to: int | None = None) -> np.ndarray:
+    """Any way of naming a window, as ``n`` samples of the periodic window.
+
+    Notebook: ``02_frames_and_windows.ipynb``.
+
+    The one place where the library turns a ``window=`` argument into numbers
+    (``stft``, ``torch_features``, ``fourier.amplitude_spectrum`` and the
+    plots all call it).
+
+    Parameters
+    ----------
+    window : None, str, tuple, callable or np.ndarray
+        ``None`` (no taper: the rectangular window); one of
+        :data:`WINDOW_NAMES` or :data:`WINDOW_ALIASES` (built here by
+        :func:`get_window`); any other ``scipy.signal.get_window`` spec such
+        as ``"kaiser"`` or ``("kaiser", 8.0)``; a function of the length; or
+        an array of exactly ``n`` samples.
+    n : int
+        Window length in samples.
+    pad_to : int, keyword-only, optional
+        Zero-pad the window on both sides to this many samples (at least
+        ``n``), as the STFT does when ``win_length < n_fft``.
+
+    Returns
+    -------
+    np.ndarray [shape=(n,) or (pad_to,), dtype=float64]
+
+    Examples
+    --------
+    >>> np.round(window_samples("hann", 4), 3)
+    array([0. , 0.5, 1. , 0.5])
+    >>> window_samples(None, 3, pad_to=5)
+    array([0., 1., 1., 1., 0.])
+    """
+    n = _validate.positive_int(n, "n", unit="samples")
+    if window is None:
+        w = np.ones(n)
+    elif isinstance(window, str) and WINDOW_ALIASES.get(window.strip().lower(), window.strip().lower()) in _COEFFICIENTS:
+        w = get_window(window, n, fftbins=True)
+    elif callable(window):
+        w = np.asarray(window(n), dtype=float)
+    elif isinstance(window, (str, tuple)) or (np.isscalar(window) and not isinstance(window, bool)):
+        # Other named windows ("kaiser", ("kaiser", 8.0), ...) as scipy spells them.
+        from scipy.signal import get_window as scipy_get_window
+
+        try:
+            w = np.asarray(scipy_get_window(window, n, fftbins=True), dtype=float)
+        except (ValueError, TypeError) as error:
+            raise ValueError(
+                f"Unknown window {window!r} ({error}); use one of {', '.join(WINDOW_NAMES)}, "
+                "a scipy.signal.get_window name, a function of the length, or an array."
+            ) from None
+    else:
+        w = np.asarray(window, dtype=float)
+        if w.ndim != 1 or w.size != n:
+            raise ValueError(
+                f"The window array has shape {w.shape} but must match the {n} samples it is applied to; "
+                f"pass a 1-D window of exactly {n} samples."
+            )
+    if w.shape != (n,) or not np.isfinite(w).all():
+        raise ValueError(f"The window must give {n} finite samples, got shape {w.shape}.")
+    if pad_to is None:
+        return w
+    pad_to = _validate.positive_int(pad_to, "pad_to", unit="samples")
+    if pad_to < n:
+        raise ValueError(f"pad_to={pad_to} is shorter than the window ({n} samples); use pad_to >= {n}.")
+    left = (pad_to - n) // 2
+    padded = np.zeros(pad_to)
+    padded[left : left + n] = w
+    return padded
+
+
 def frame(y: ArrayLike, *, frame_length: int, hop_length: int) -> np.ndarray:
     """Slice a signal into overlapping frames, without copying and without padding.
+
+    Notebook: ``02_frames_and_windows.ipynb``.
 
     Parameters
     ----------
@@ -178,8 +252,8 @@ def frame(y: ArrayLike, *, frame_length: int, hop_length: int) -> np.ndarray:
     array([3., 4., 5., 6.])
     """
     y = np.asarray(y)
-    frame_length = _positive_int(frame_length, "frame_length")
-    hop_length = _positive_int(hop_length, "hop_length")
+    frame_length = _validate.positive_int(frame_length, "frame_length", unit="samples")
+    hop_length = _validate.positive_int(hop_length, "hop_length", unit="samples")
     if y.ndim == 0:
         raise ValueError("y must be an array of samples, not a single number.")
     n = y.shape[-1]
@@ -193,15 +267,7 @@ def frame(y: ArrayLike, *, frame_length: int, hop_length: int) -> np.ndarray:
 
 
 def _as_window_array(w: ArrayLike) -> np.ndarray:
-    w = np.asarray(w, dtype=float)
-    if w.ndim != 1 or w.size == 0:
-        raise ValueError(
-            f"w must be a 1-D window array with at least one sample, got shape {w.shape}; "
-            "make one with get_window(name, n)."
-        )
-    if not np.all(np.isfinite(w)):
-        raise ValueError("w contains NaN or infinite values; a window must be finite.")
-    return w
+    return _validate.signal(w, "w", ndim=1, what="window").astype(float)
 
 
 def _default_n_fft(n: int) -> int:
@@ -210,8 +276,10 @@ def _default_n_fft(n: int) -> int:
     return 64 * n
 
 
-def window_response(w: ArrayLike, *, n_fft: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
+def window_response(w: ArrayLike, *, n_fft: int | None = None) -> Tuple[np.ndarray, np.ndarray]:
     """The frequency response of a window, from a zero-padded FFT.
+
+    Notebook: ``02_frames_and_windows.ipynb``.
 
     Parameters
     ----------
@@ -241,7 +309,7 @@ def window_response(w: ArrayLike, *, n_fft: Optional[int] = None) -> Tuple[np.nd
     """
     w = _as_window_array(w)
     n = w.size
-    n_fft = _default_n_fft(n) if n_fft is None else _positive_int(n_fft, "n_fft")
+    n_fft = _default_n_fft(n) if n_fft is None else _validate.positive_int(n_fft, "n_fft", unit="samples")
     if n_fft < n:
         raise ValueError(f"n_fft={n_fft} is shorter than the window ({n} samples); use n_fft >= {n}.")
     spectrum = np.abs(np.fft.fft(w, n_fft))
@@ -255,7 +323,7 @@ def window_response(w: ArrayLike, *, n_fft: Optional[int] = None) -> Tuple[np.nd
     return np.fft.fftshift(freqs), np.fft.fftshift(db)
 
 
-def _positive_half(w: ArrayLike, n_fft: Optional[int]) -> Tuple[np.ndarray, np.ndarray]:
+def _positive_half(w: ArrayLike, n_fft: int | None) -> Tuple[np.ndarray, np.ndarray]:
     freqs, db = window_response(w, n_fft=n_fft)
     keep = freqs >= 0
     return freqs[keep], db[keep]
@@ -272,8 +340,10 @@ def _first_null_index(db: np.ndarray) -> int:
     return int(rising[0])
 
 
-def main_lobe_width(w: ArrayLike, *, n_fft: Optional[int] = None) -> float:
+def main_lobe_width(w: ArrayLike, *, n_fft: int | None = None) -> float:
     """Null-to-null width of a window's main lobe, in DFT bins.
+
+    Notebook: ``02_frames_and_windows.ipynb``.
 
     Parameters
     ----------
@@ -301,8 +371,10 @@ def main_lobe_width(w: ArrayLike, *, n_fft: Optional[int] = None) -> float:
     return float(2.0 * freqs[_first_null_index(db)])
 
 
-def highest_sidelobe_db(w: ArrayLike, *, n_fft: Optional[int] = None) -> float:
+def highest_sidelobe_db(w: ArrayLike, *, n_fft: int | None = None) -> float:
     """Level of a window's highest side lobe, in dB relative to the main lobe.
+
+    Notebook: ``02_frames_and_windows.ipynb``.
 
     Parameters
     ----------
@@ -330,9 +402,11 @@ def highest_sidelobe_db(w: ArrayLike, *, n_fft: Optional[int] = None) -> float:
 
 
 def leakage_table(
-    *, n: int = 256, windows: Sequence[str] = WINDOW_NAMES, n_fft: Optional[int] = None
-) -> List[Dict[str, Union[str, float]]]:
+    *, n: int = 256, windows: Sequence[str] = WINDOW_NAMES, n_fft: int | None = None
+) -> List[Dict[str, str | float]]:
     """Measure the leakage trade-off of several windows, one row per window.
+
+    Notebook: ``02_frames_and_windows.ipynb``.
 
     Parameters
     ----------
@@ -360,8 +434,8 @@ def leakage_table(
     >>> rows[1]["main_lobe_width_bins"]
     4.0
     """
-    n = _positive_int(n, "n")
-    rows: List[Dict[str, Union[str, float]]] = []
+    n = _validate.positive_int(n, "n", unit="samples")
+    rows: List[Dict[str, str | float]] = []
     for name in windows:
         w = get_window(name, n)
         rows.append(
@@ -376,7 +450,7 @@ def leakage_table(
     return rows
 
 
-def _resolve_window(window: Union[str, ArrayLike], n: Optional[int]) -> np.ndarray:
+def _resolve_window(window: str | ArrayLike, n: int | None) -> np.ndarray:
     if isinstance(window, str):
         if n is None:
             raise ValueError(f"Give the window length as n=... to check the {window!r} window.")
@@ -387,9 +461,11 @@ def _resolve_window(window: Union[str, ArrayLike], n: Optional[int]) -> np.ndarr
 
 
 def cola_error(
-    window: Union[str, ArrayLike], *, hop: int, n: Optional[int] = None, power: float = 1.0
+    window: str | ArrayLike, *, hop: int, n: int | None = None, power: float = 1.0
 ) -> float:
     """How far shifted copies of a window are from adding up to a constant.
+
+    Notebook: ``02_frames_and_windows.ipynb``.
 
     Overlap-adding the window ``w**power`` every ``hop`` samples gives, away
     from the ends, a periodic sum ``s[j] = sum_k w[j + k*hop]**power``. The
@@ -423,7 +499,7 @@ def cola_error(
     0.094
     """
     w = _resolve_window(window, n)
-    hop = _positive_int(hop, "hop")
+    hop = _validate.positive_int(hop, "hop", unit="samples")
     if hop > w.size:
         raise ValueError(
             f"hop={hop} is longer than the window ({w.size} samples), so the frames leave gaps; "
@@ -443,14 +519,16 @@ def cola_error(
 
 
 def is_cola(
-    window: Union[str, ArrayLike],
+    window: str | ArrayLike,
     *,
     hop: int,
-    n: Optional[int] = None,
+    n: int | None = None,
     power: float = 1.0,
     tol: float = 1e-10,
 ) -> bool:
     """True when a window satisfies the constant-overlap-add condition at ``hop``.
+
+    Notebook: ``02_frames_and_windows.ipynb``.
 
     Parameters
     ----------

@@ -473,7 +473,7 @@ def test_save_overwrites_and_creates_folders(tmp_path):
 
 
 # ---------------------------------------------------------------------------
-# normalise, to_mono, play
+# normalize, to_mono, play
 # ---------------------------------------------------------------------------
 
 @settings(max_examples=60, deadline=None)
@@ -481,37 +481,43 @@ def test_save_overwrites_and_creates_folders(tmp_path):
     y=hnp.arrays(np.float64, st.integers(1, 200), elements=st.floats(-1e3, 1e3)),
     peak=st.floats(0.01, 10),
 )
-def test_normalise_sets_the_peak_and_keeps_the_shape_of_the_wave(y, peak):
-    out = audio.normalise(y, peak=peak)
+def test_normalize_sets_the_peak_and_keeps_the_shape_of_the_wave(y, peak):
+    out = audio.normalize(y, peak=peak)
     assert out.dtype == y.dtype and out.shape == y.shape
     current = np.max(np.abs(y))
     if current == 0:
         assert np.all(out == 0)
     else:
         assert np.max(np.abs(out)) == pytest.approx(peak, rel=1e-12)
-        np.testing.assert_allclose(out, y * (peak / current), rtol=1e-12, atol=1e-300)
+        np.testing.assert_allclose(out, y / current * peak, rtol=1e-12, atol=1e-300)
 
 
-def test_normalise_does_not_modify_its_input_and_keeps_silence():
+def test_normalize_does_not_modify_its_input_and_keeps_silence():
     y = np.array([0.1, -0.4], np.float32)
-    out = audio.normalise(y)
+    out = audio.normalize(y)
     np.testing.assert_array_equal(out, np.array([0.25, -1.0], np.float32))
     np.testing.assert_array_equal(y, np.array([0.1, -0.4], np.float32))
     silence = np.zeros(5, np.float32)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert np.all(audio.normalise(silence) == 0)
-    assert audio.normalise(np.zeros(0)).size == 0
-    assert audio.normalize is audio.normalise
+        assert np.all(audio.normalize(silence) == 0)
+    assert audio.normalize(np.zeros(0)).size == 0
+
+
+def test_the_british_spelling_still_works_but_is_deprecated():
+    y = np.array([0.1, -0.4], np.float32)
+    with pytest.warns(DeprecationWarning, match="use musiclearn.audio.normalize"):
+        out = audio.normalise(y, peak=0.5)
+    np.testing.assert_array_equal(out, audio.normalize(y, peak=0.5))
 
 
 @pytest.mark.parametrize(("y", "peak", "match"), [
     (np.ones(3), 0.0, "peak"), (np.ones(3), -1.0, "peak"), (np.ones(3), float("nan"), "peak"),
     (np.array([1.0, np.nan]), 1.0, "NaN"), (np.array(["x"]), 1.0, "real numbers"),
 ])
-def test_normalise_rejects_bad_input(y, peak, match):
+def test_normalize_rejects_bad_input(y, peak, match):
     with pytest.raises(ValueError, match=match):
-        audio.normalise(y, peak=peak)
+        audio.normalize(y, peak=peak)
 
 
 def test_to_mono():
@@ -573,3 +579,16 @@ def test_importing_the_module_stays_light():
             "print(json.dumps([m for m in ['soundfile', 'librosa', 'IPython', 'numba'] if m in sys.modules]))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_resample_is_librosas_soxr_hq_and_checks_its_rates():
+    import librosa
+
+    y = sine(440, 8000, 0.25)
+    ours = audio.resample(y, orig_sr=8000, target_sr=22050)
+    np.testing.assert_array_equal(ours, librosa.resample(y, orig_sr=8000, target_sr=22050, res_type="soxr_hq"))
+    assert audio.resample(np.stack([y, y]), orig_sr=8000, target_sr=4000).shape == (2, 1000)
+    with pytest.raises(ValueError, match="target_sr must be a positive sampling rate"):
+        audio.resample(y, orig_sr=8000, target_sr=44.1)
+    with pytest.raises(ValueError, match="NaN"):
+        audio.resample(np.array([0.0, np.nan]), orig_sr=8000, target_sr=16000)

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 import torch
 
-from musiclearn import bench, melody_bench
+from musiclearn import bench
+from musiclearn.bench import melody as melody_bench
 from musiclearn.corpus import Melody
 from musiclearn.data import interval_signature
 from musiclearn.errors import DataError
@@ -23,13 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SMALL = "erk5"  # 27 tunes: the smallest real Essen file that makes 2 folds of several tunes
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny models train fastest on one thread; two spin-wait on a busy shared machine."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")   # see tests/conftest.py
 
 
 def _check_schema(report, *, dataset, folds):
@@ -159,17 +154,31 @@ def test_bad_input_gives_clear_errors(capsys):
         melody_bench.default_config(models=("gru",))
 
 
-def test_vectorised_mixture_equals_the_reference():
+def test_mixing_rows_at_once_equals_mixing_them_one_by_one():
+    # The benchmark mixes a whole tune's rows in one call of the n-gram module's mixture.
     from musiclearn.ngram import entropy_weighted_mixture
 
     rng = np.random.default_rng(0)
     a, b = rng.dirichlet(np.ones(128), size=5), rng.dirichlet(np.full(128, 0.05), size=5)
-    fast = melody_bench._mix_rows([a, b], 2.0)
-    slow = np.stack([entropy_weighted_mixture([x, y], bias=2.0) for x, y in zip(a, b)])
-    assert fast == pytest.approx(slow, rel=1e-9)
+    for geometric in (False, True):
+        fast = entropy_weighted_mixture([a, b], bias=2.0, geometric=geometric)
+        slow = np.stack([entropy_weighted_mixture([x, y], bias=2.0, geometric=geometric) for x, y in zip(a, b)])
+        assert fast.shape == a.shape and fast == pytest.approx(slow, rel=1e-9)
+    assert not hasattr(melody_bench, "_mix_rows")  # one mixture in the library, not two
 
 
 def test_validation_split_holds_out_every_tenth_training_tune():
     train = list(range(3, 60))
     rest, val = melody_bench._split_validation(train)
     assert val == train[9::10] and not set(rest) & set(val) and sorted(rest + val) == train
+
+
+def test_the_old_module_name_still_works():
+    import musiclearn.melody_bench as old
+
+    assert old.run is melody_bench.run and old.BenchConfig is melody_bench.BenchConfig
+    assert old._split_validation is melody_bench._split_validation
+    assert set(old.__all__) == set(melody_bench.__all__)
+    proc = subprocess.run([sys.executable, "-m", "musiclearn.melody_bench", "--help"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "--dataset" in proc.stdout

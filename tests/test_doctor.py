@@ -24,6 +24,18 @@ def _row(rows, name):
     return matches[0]
 
 
+def _pretend_not_installed(monkeypatch, distribution: str) -> None:
+    """importlib.metadata says ``distribution`` is not installed; every other answer is real."""
+    real_version = metadata.version
+
+    def version(name):
+        if name == distribution:
+            raise metadata.PackageNotFoundError(name)
+        return real_version(name)
+
+    monkeypatch.setattr(metadata, "version", version)
+
+
 def _run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "musiclearn", "doctor", *args],
                           capture_output=True, text=True, timeout=120, env=os.environ.copy())
@@ -75,14 +87,7 @@ def test_unknown_option_exits_2_with_usage(capsys):
 # --------------------------------------------------------------------------- required packages and Python
 
 def test_missing_required_package_fails_and_sets_exit_status(monkeypatch, capsys):
-    real_version = metadata.version
-
-    def version(name):
-        if name == "music21":
-            raise metadata.PackageNotFoundError(name)
-        return real_version(name)
-
-    monkeypatch.setattr(metadata, "version", version)
+    _pretend_not_installed(monkeypatch, "music21")
     row = _row(doctor.report(), "music21")
     assert row.status == "FAIL" and row.detail == "not installed"
     assert "music21>=9.0" in row.fix and "course.py setup" in row.fix
@@ -271,14 +276,7 @@ def test_widgets_extension_missing_files_fail(tmp_path):
 
 
 def test_widgets_package_missing_fails(monkeypatch):
-    real_version = metadata.version
-
-    def version(name):
-        if name == "jupyterlab_widgets":
-            raise metadata.PackageNotFoundError(name)
-        return real_version(name)
-
-    monkeypatch.setattr(metadata, "version", version)
+    _pretend_not_installed(monkeypatch, "jupyterlab_widgets")
     row = doctor.check_widgets()
     assert row.status == "FAIL" and "jupyterlab_widgets is not installed" in row.detail
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from musiclearn import midi
 from musiclearn.errors import MidiError
+from musiclearn.midi import _sound  # where render looks up its sound checks (patched below)
 
 
 def chunk(name: bytes, body: bytes) -> bytes:
@@ -351,9 +352,9 @@ def test_write_creates_folders_and_rejects_non_midi_objects(tmp_path):
 @pytest.fixture
 def fresh_sound_state(monkeypatch):
     """Forget the cached FluidSynth check and the once-per-session notice."""
-    check = midi.real_instruments_available  # tests may replace the module attribute
+    check = midi.real_instruments_available  # tests may replace _sound.real_instruments_available
     check.cache_clear()
-    monkeypatch.setattr(midi, "_fallback_notice_shown", False)
+    monkeypatch.setattr(_sound, "_fallback_notice_shown", False)
     yield
     check.cache_clear()
 
@@ -377,7 +378,7 @@ def test_missing_pyfluidsynth_is_explained_with_the_fix(fresh_sound_state, monke
 
 
 def test_missing_soundfont_is_explained(fresh_sound_state, monkeypatch, tmp_path):
-    monkeypatch.setattr(midi, "_soundfont_path", lambda: tmp_path / "TimGM6mb.sf2")
+    monkeypatch.setattr(_sound, "_soundfont_path", lambda: tmp_path / "TimGM6mb.sf2")
     available, explanation = midi.real_instruments_available()
     assert available is False and "SoundFont" in explanation and "reinstall pretty_midi" in explanation
 
@@ -438,7 +439,7 @@ def test_render_without_normalising_keeps_the_level(fresh_sound_state):
 
 
 def test_sine_fallback_warns_once_and_plays_the_right_pitch(fresh_sound_state, monkeypatch):
-    monkeypatch.setattr(midi, "real_instruments_available", lambda: (False, "FluidSynth is not usable (test)"))
+    monkeypatch.setattr(_sound, "real_instruments_available", lambda: (False, "FluidSynth is not usable (test)"))
     fluid_calls = spy_on(monkeypatch, pretty_midi.PrettyMIDI, "fluidsynth")
     pm = midi.from_notes([69], [2.0], bpm=120)
     with warnings.catch_warnings(record=True) as caught:
@@ -459,7 +460,7 @@ def test_sine_fallback_warns_once_and_plays_the_right_pitch(fresh_sound_state, m
 
 
 def test_sine_fallback_level_follows_velocity(fresh_sound_state, monkeypatch):
-    monkeypatch.setattr(midi, "real_instruments_available", lambda: (False, "test"))
+    monkeypatch.setattr(_sound, "real_instruments_available", lambda: (False, "test"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", midi.SineFallbackWarning)
         y = midi.render(midi.from_notes([69], [2.0], velocity=127), sr=8000, normalize=False)
@@ -479,7 +480,7 @@ def test_fluidsynth_failure_at_render_time_falls_back(fresh_sound_state, monkeyp
 @pytest.mark.parametrize("real", [True, False])
 def test_empty_and_drum_only_midi_render_without_crashing(fresh_sound_state, monkeypatch, real):
     if not real:
-        monkeypatch.setattr(midi, "real_instruments_available", lambda: (False, "test"))
+        monkeypatch.setattr(_sound, "real_instruments_available", lambda: (False, "test"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", midi.SineFallbackWarning)
         warnings.simplefilter("error", RuntimeWarning)  # e.g. 0/0 while normalising

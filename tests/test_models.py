@@ -13,13 +13,7 @@ from musiclearn.models import LSTMLanguageModel, TransformerLanguageModel, count
 V = 12
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny models train fastest on one thread; two spin-wait on a busy shared machine."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")   # see tests/conftest.py
 
 
 def _models(**extra):
@@ -141,3 +135,50 @@ def test_too_long_sequence_and_bad_configs():
         LSTMLanguageModel(0)
     with pytest.raises(ValueError, match="torch.nn.Module"):
         count_parameters("model")
+
+
+# ------------------------------------------------------------ attention_weights (notebook 10)
+
+
+@pytest.mark.parametrize("positions", ["learned", "sinusoidal"])
+def test_attention_weights_shape_rows_and_causal_mask(positions):
+    torch.manual_seed(0)
+    model = TransformerLanguageModel(V, d_model=16, n_heads=4, n_layers=3, max_len=32, dropout=0.1,
+                                     positions=positions)
+    ids = torch.randint(0, V, (2, 9))
+    w = model.attention_weights(ids)
+    assert w.shape == (3, 2, 4, 9, 9)
+    assert torch.allclose(w.sum(-1), torch.ones(3, 2, 4, 9), atol=1e-6)      # each row is a distribution
+    assert torch.equal(w.triu(1), torch.zeros_like(w))                        # the future: exactly 0
+    assert (w[..., torch.ones(9, 9, dtype=torch.bool).tril()] > 0).all()      # every earlier position: > 0
+    assert model.training and not w.requires_grad                             # mode restored, no graph kept
+
+
+def test_attention_weights_match_a_manual_computation():
+    torch.manual_seed(1)
+    model = TransformerLanguageModel(V, d_model=8, n_heads=2, n_layers=2, max_len=16, dropout=0.0).eval()
+    ids = torch.randint(0, V, (1, 6))
+    x = model.inputs.token(ids) + model.position(torch.arange(6))
+    block = model.blocks[0]
+    q, k, v = block.qkv(block.norm1(x)).split(8, dim=-1)
+    q, k, v = (t.view(1, 6, 2, 4).transpose(1, 2) for t in (q, k, v))
+    scores = q @ k.transpose(-1, -2) / math.sqrt(4)
+    scores = scores.masked_fill(torch.triu(torch.ones(6, 6, dtype=torch.bool), diagonal=1), float("-inf"))
+    expected = F.softmax(scores, dim=-1)
+    w = model.attention_weights(ids)
+    assert torch.allclose(w[0], expected, atol=1e-6)
+    # They are the weights the forward pass uses: weights @ values gives the block's attention output.
+    assert torch.allclose(w[0] @ v, F.scaled_dot_product_attention(q, k, v, is_causal=True), atol=1e-6)
+    # The second layer sees the first layer's output.
+    second = model.blocks[1].attention_weights(block(x))
+    assert torch.allclose(w[1], second, atol=1e-6)
+
+
+def test_attention_weights_with_features_and_errors():
+    model = TransformerLanguageModel(V, d_model=8, n_heads=2, n_layers=1, max_len=4, feature_sizes=(3,))
+    ids = torch.zeros(1, 4, dtype=torch.long)
+    assert model.attention_weights(ids, torch.ones(1, 4, 1, dtype=torch.long)).shape == (1, 1, 2, 4, 4)
+    with pytest.raises(ValueError, match="needs features of shape"):
+        model.attention_weights(ids)
+    with pytest.raises(ValueError, match="longer than max_len=4"):
+        model.attention_weights(torch.zeros(1, 5, dtype=torch.long), torch.zeros(1, 5, 1, dtype=torch.long))

@@ -187,7 +187,7 @@ def kinder():
 
 
 def test_kinder_anchors(kinder):
-    """The benchmark's own baselines (COURSE.md §6): unigram 3.39, trigram PPM-C 2.62 bits/note."""
+    """The benchmark's own baselines (README, the kinder melody benchmark): unigram 3.39, trigram PPM-C 2.62 bits/note."""
     scores = cross_validate(kinder, orders=[1, 3], folds=10)
     assert len(scores[1]) == len(scores[3]) == 10
     assert np.mean(scores[1]) == pytest.approx(3.39, abs=0.05)

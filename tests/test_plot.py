@@ -15,14 +15,7 @@ from musiclearn import plot  # noqa: E402
 SR = 8000
 
 
-@pytest.fixture(autouse=True)
-def _no_figure_leak():
-    """Every test closes what it opened: a helper must not leave extra figures behind."""
-    plt.close("all")
-    yield
-    leaked = plt.get_fignums()
-    plt.close("all")
-    assert not leaked, f"figures left open: {leaked}"
+pytestmark = pytest.mark.usefixtures("no_figure_leak")   # see tests/conftest.py
 
 
 def _tone(freq: float, n: int, sr: int = SR, amplitude: float = 1.0) -> np.ndarray:
@@ -47,6 +40,18 @@ def _filterbank(n_fft: int = 256, n_filters: int = 6) -> np.ndarray:
     return fb
 
 
+def _roll() -> np.ndarray:
+    roll = np.zeros((13, 20))
+    roll[0, :5], roll[4, 5:10], roll[7, 10:20] = 90, 60, 127   # C4, E4, G4
+    return roll
+
+
+def _history():
+    from musiclearn.train import History
+
+    return History(train_loss=[2.0, 1.6, 1.4], val_loss=[2.1, 1.8, 1.9], best_epoch=1)
+
+
 # One entry per helper: how to call it with valid data, and the units its axes must carry.
 CASES = {
     "waveform": (lambda **kw: plot.waveform(_tone(440, 800), sr=SR, **kw), "(s)", None),
@@ -61,6 +66,9 @@ CASES = {
                         "(s)", "Hz"),
     "filterbank": (lambda **kw: plot.filterbank(_filterbank(), sr=SR, n_fft=256, **kw), "(Hz)", None),
     "coefficients": (lambda **kw: plot.coefficients(_mel_like(13), sr=SR, hop_length=64, **kw), "(s)", "index"),
+    "melody": (lambda **kw: plot.melody([60, 62, 64, 60], **kw), "(quarter notes)", "Pitch"),
+    "piano_roll": (lambda **kw: plot.piano_roll(_roll(), fs=10, lowest_pitch=60, **kw), "(s)", "Pitch"),
+    "loss_curves": (lambda **kw: plot.loss_curves(_history(), **kw), "Epoch", "(bits per token)"),
 }
 
 
@@ -300,7 +308,7 @@ def test_titles_are_set_when_given():
         (lambda: plot.waveform(np.zeros(10), sr=-8000), "sampling rate"),
         (lambda: plot.stem_samples(np.zeros(10_000), sr=SR), "slice"),
         (lambda: plot.spectrum(np.zeros(256), sr=SR, n_fft=128), "n_fft"),
-        (lambda: plot.spectrum(np.zeros(256), sr=SR, window="nonsense"), "unknown window"),
+        (lambda: plot.spectrum(np.zeros(256), sr=SR, window="nonsense"), "Unknown window"),
         (lambda: plot.spectrum(np.zeros(256), sr=SR, window=np.ones(10)), "must match"),
         (lambda: plot.spectrum(np.zeros(256) + 0j, sr=SR), "complex"),
         (lambda: plot.window_response(np.ones(64), n_fft=32), "n_fft"),
@@ -328,3 +336,104 @@ def test_import_is_light():
     code = "import sys, musiclearn.plot; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- melody (notebooks 08 and 11)
+
+
+def _tune():
+    from musiclearn.melody import Melody, ScoreNote
+
+    notes = [ScoreNote(67, 1.0, 0.0), ScoreNote(64, 0.5, 1.0), ScoreNote(64, 0.5, 1.5), ScoreNote(72, 2.0, 3.0)]
+    return Melody(notes, title="test tune", time_signature="3/4")
+
+
+def test_melody_draws_one_bar_per_note_at_its_onset_duration_and_pitch():
+    tune = _tune()
+    fig, ax = plot.melody(tune)
+    try:
+        bars = [(b.get_x(), b.get_width(), b.get_y() + b.get_height() / 2) for b in ax.patches]
+        assert np.allclose(bars, [(n.offset, n.duration, n.pitch) for n in tune])
+        assert ax.get_xlim() == (0.0, 5.0)
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["E4", "G4", "C5"]
+        assert ax.get_title() == "test tune"
+        assert [line.get_xdata()[0] for line in ax.lines] == [3.0], "3/4: one bar line every 3 quarter notes"
+    finally:
+        plt.close(fig)
+
+
+def test_melody_greys_the_prompt_and_says_so_in_a_legend():
+    fig, ax = plot.melody(_tune(), prompt_notes=2, prompt_color="0.65", color="tab:blue")
+    try:
+        grey, blue = matplotlib.colors.to_hex("0.65"), matplotlib.colors.to_hex("tab:blue")
+        assert [matplotlib.colors.to_hex(b.get_facecolor()) for b in ax.patches] == [grey, grey, blue, blue]
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["prompt (2 notes)", "continuation"]
+    finally:
+        plt.close(fig)
+
+
+def test_melody_takes_plain_pitches_and_empty_melodies():
+    fig, ax = plot.melody([60, 62, None, 64], title="")
+    fig2, ax2 = plot.melody([])
+    try:
+        assert [b.get_x() for b in ax.patches] == [0.0, 1.0, 3.0], "None is a quarter-note rest"
+        assert ax.get_title() == "" and not ax.lines, "no time signature, no bar lines"
+        assert ax.get_legend() is None
+        assert not ax2.patches and ax2.get_xlabel() == "Time (quarter notes)"
+    finally:
+        plt.close(fig)
+        plt.close(fig2)
+
+
+def test_melody_with_many_pitches_names_only_the_cs():
+    fig, ax = plot.melody(list(range(50, 80)))
+    try:
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["C4", "C5"]
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: plot.melody(_tune(), prompt_notes=5), "prompt_notes"),
+        (lambda: plot.melody(_tune(), prompt_notes=True), "prompt_notes"),
+        (lambda: plot.melody("C D E"), "MIDI pitches"),
+        (lambda: plot.melody([60, 200]), "0..127"),
+    ],
+)
+def test_melody_bad_input_gives_a_clear_value_error(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+    assert not plt.get_fignums(), "a failed call must not leave a half-drawn figure"
+
+
+def test_piano_roll_names_pitches_and_shows_velocity():
+    fig, ax = plot.piano_roll(_roll(), fs=10, lowest_pitch=60, title="triad")
+    try:
+        assert [t.get_text() for t in ax.get_yticklabels()][:5] == ["C4", "C#4", "D4", "D#4", "E4"]
+        assert ax.images[0].colorbar.ax.get_ylabel() == "Velocity"
+        assert ax.get_xlim() == (0.0, 2.0) and ax.get_title() == "triad"
+    finally:
+        plt.close(fig)
+    with pytest.raises(ValueError, match="2-D"):
+        plot.piano_roll(np.zeros(10))
+    assert not plt.get_fignums()
+
+
+def test_midi_plot_piano_roll_is_the_plot_helper():
+    from musiclearn import midi
+
+    assert midi.plot_piano_roll is plot.piano_roll
+
+
+def test_loss_curves_mark_the_best_epoch_in_bits():
+    import math
+
+    fig, ax = plot.loss_curves(_history())
+    try:
+        train_line, val_line, best = ax.lines
+        assert list(train_line.get_ydata()) == pytest.approx([2.0 / math.log(2), 1.6 / math.log(2), 1.4 / math.log(2)])
+        assert list(best.get_xdata()) == [2, 2]   # epoch 2 (1-based) had the lowest validation loss
+    finally:
+        plt.close(fig)

@@ -306,3 +306,72 @@ def test_snr_db():
 def test_bad_arguments_raise_value_error_with_a_sentence(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# -- dither (notebook 01) --------------------------------------------------------------------
+
+
+@FAST
+@given(
+    bits=st.integers(min_value=2, max_value=16),
+    values=st.lists(st.floats(min_value=-0.5, max_value=0.5), min_size=1, max_size=200),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+    mode=st.sampled_from(["mid-tread", "mid-rise"]),
+)
+def test_dithered_error_stays_within_one_and_a_half_steps(bits, values, seed, mode):
+    y = np.array(values)
+    delta = 2.0 / 2**bits
+    plain = signals.quantize(y, bits=bits, mode=mode)
+    dithered = signals.quantize(y, bits=bits, mode=mode, dither="tpdf", seed=seed)
+    inside = np.abs(y) <= 1 - 2.5 * delta   # away from the end levels, where clipping would add to the error
+    assert np.abs(plain - y)[inside].max(initial=0) <= delta / 2 + 1e-12
+    assert np.abs(dithered - y)[inside].max(initial=0) <= 1.5 * delta + 1e-12
+    # the result still sits on the converter's levels
+    offset = 0.0 if mode == "mid-tread" else 0.5
+    np.testing.assert_allclose(dithered / delta - offset, np.round(dithered / delta - offset), atol=1e-9)
+
+
+@pytest.mark.parametrize("level", [0.0, 0.3, 1.7, -2.5])   # in steps: silence, between levels, ...
+def test_tpdf_error_has_zero_mean_and_a_quarter_step_squared_power_whatever_the_signal(level):
+    bits = 8
+    delta = 2.0 / 2**bits
+    y = np.full(200_000, level * delta)
+    error = signals.quantize(y, bits=bits, dither="tpdf", seed=3) - y
+    # a constant input is the worst case for plain rounding: its error is a constant, not noise
+    assert abs(error.mean()) < 0.01 * delta
+    assert np.mean(error**2) == pytest.approx(delta**2 / 4, rel=0.02)   # 3·Δ²/12: rounding Δ²/12 + dither Δ²/6
+
+
+def test_tpdf_dither_is_triangular_and_seeded():
+    y = np.zeros(100_000)
+    a = signals.quantize(y, bits=16, dither="tpdf", seed=7)
+    np.testing.assert_array_equal(a, signals.quantize(y, bits=16, dither="tpdf", seed=7))
+    assert not np.array_equal(a, signals.quantize(y, bits=16, dither="tpdf", seed=8))
+    # the dither is two successive uniform draws, as documented, added before rounding
+    rng = np.random.default_rng(7)
+    delta = 2.0 / 2**16
+    d = (rng.uniform(-0.5, 0.5, y.shape) + rng.uniform(-0.5, 0.5, y.shape)) * delta
+    np.testing.assert_array_equal(a, signals.quantize(d, bits=16))
+    # a triangle on (−Δ, Δ): the middle half of its range holds 3/4 of the values
+    assert np.mean(np.abs(d) < delta / 2) == pytest.approx(0.75, abs=0.01)
+    assert signals.quantize(y.astype(np.float32), bits=8, dither="tpdf", seed=0).dtype == np.float32
+
+
+def test_dither_removes_distortion_from_a_quiet_tone():
+    sr, bits = 22050, 8
+    delta = 2.0 / 2**bits
+    x = signals.tone(441.0, sr=sr, duration=1.0, amplitude=3 * delta, dtype=np.float64)
+    spectra = {}
+    for dither in (None, "tpdf"):
+        error = signals.quantize(x, bits=bits, dither=dither, seed=0) - x
+        spectra[dither] = np.abs(np.fft.rfft(error)) ** 2
+    third = 3 * 441   # 1 Hz bins: the third harmonic sits on bin 1323
+    assert spectra[None][third] > 1000 * np.median(spectra[None])      # rounding: a strong 3rd harmonic
+    assert spectra["tpdf"][third] < 30 * np.median(spectra["tpdf"])    # dithered: no line stands out
+
+
+def test_bad_dither_arguments_raise_value_error_with_a_sentence():
+    with pytest.raises(ValueError, match="'tpdf'"):
+        signals.quantize(np.zeros(3), bits=8, dither="rectangular")
+    with pytest.raises(ValueError, match="seed"):
+        signals.quantize(np.zeros(3), bits=8, dither="tpdf", seed=-1)

@@ -15,13 +15,7 @@ import pytest  # noqa: E402
 from musiclearn import widgets as W  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _no_pyplot_figures():
-    plt.close("all")
-    yield
-    leaked = plt.get_fignums()
-    plt.close("all")
-    assert not leaked, "render functions must not leave pyplot figures behind (they would show twice)"
+pytestmark = pytest.mark.usefixtures("no_figure_leak")   # see tests/conftest.py
 
 
 def _png(view: W.View) -> bytes:

@@ -251,3 +251,51 @@ def test_cola_rejects_bad_arguments():
         windows.cola_error(np.ones(8), hop=4, n=8)
     with pytest.raises(ValueError, match="positive average"):
         windows.cola_error(np.zeros(8), hop=4)
+
+
+def test_dsp_modules_import_neither_torch_nor_widgets_nor_plotting():
+    import json
+    import subprocess
+    import sys
+
+    dsp = ["signals", "windows", "fourier", "stft", "mel", "mfcc", "audio"]
+    code = ("import sys, json; " + "; ".join(f"import musiclearn.{m}" for m in dsp) + "; "
+            "print(json.dumps([m for m in ('torch', 'matplotlib', 'ipywidgets', 'musiclearn.widgets', "
+            "'musiclearn.plot', 'musiclearn.torch_features') if m in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+# -- one way to turn a window= argument into samples, and one amplitude spectrum -----------
+
+
+def test_window_samples_reads_every_kind_of_window():
+    from scipy.signal import get_window as scipy_get_window
+
+    np.testing.assert_array_equal(windows.window_samples("Hann", 16), windows.get_window("hann", 16))
+    np.testing.assert_array_equal(windows.window_samples("boxcar", 4), np.ones(4))
+    np.testing.assert_array_equal(windows.window_samples(None, 4), np.ones(4))
+    np.testing.assert_allclose(windows.window_samples(("kaiser", 8.0), 16), scipy_get_window(("kaiser", 8.0), 16))
+    np.testing.assert_array_equal(windows.window_samples(np.hanning, 8), np.hanning(8))
+    np.testing.assert_array_equal(windows.window_samples(np.arange(3.0), 3, pad_to=7), [0, 0, 0, 1, 2, 0, 0])
+    with pytest.raises(ValueError, match="Unknown window 'nonsense'"):
+        windows.window_samples("nonsense", 8)
+    with pytest.raises(ValueError, match="exactly 8 samples"):
+        windows.window_samples(np.ones(5), 8)
+    with pytest.raises(ValueError, match="pad_to=4 is shorter"):
+        windows.window_samples("hann", 8, pad_to=4)
+
+
+@pytest.mark.parametrize("window", [None, "hann", "blackman", windows.get_window("hamming", 256)])
+def test_a_bin_centred_sinusoid_reads_its_amplitude_with_any_window(window):
+    from musiclearn.fourier import amplitude_spectrum
+
+    sr, n = 8000, 256
+    y = 0.3 * np.cos(2 * np.pi * 1000 * np.arange(n) / sr) + 0.1   # 0.1 at 0 Hz is not doubled
+    freqs, amp = amplitude_spectrum(y, sr=sr, window=window)
+    assert freqs[32] == 1000.0 and freqs[-1] == sr / 2
+    assert amp[32] == pytest.approx(0.3, rel=1e-9) and amp[0] == pytest.approx(0.1, rel=1e-9)
+    zoomed_freqs, zoomed = amplitude_spectrum(y, sr=sr, window=window, n_fft=4 * n)
+    assert zoomed[128] == pytest.approx(0.3, rel=1e-9) and zoomed_freqs[128] == 1000.0
+    with pytest.raises(ValueError, match="shorter than the signal"):
+        amplitude_spectrum(y, sr=sr, n_fft=128)

@@ -6,7 +6,7 @@
 Each notebook runs top to bottom in a fresh kernel, through nbval as in the
 test suite, in its own process; peak memory is the largest resident size among
 that process's descendants (``RUSAGE_CHILDREN``: the kernel). Seconds include
-starting pytest and the kernel. Targets (COURSE.md §7, issues 3 and 4): fast mode
+starting pytest and the kernel. Targets (README, "Fast mode"): fast mode
 under 60 s and under 1 GB per notebook on two CPU cores.
 """
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
 
-def as_number(value: Any) -> Optional[float]:
+def as_number(value: Any) -> float | None:
     """``value`` as a float when it is one real number, else None."""
     array = as_array(value)
     return float(array) if array is not None and array.ndim == 0 else None
 
 
-def as_array(value: Any) -> Optional[np.ndarray]:
+def as_array(value: Any) -> np.ndarray | None:
     """``value`` as a float array, or None when it is not numeric."""
     try:
         return np.asarray(value, dtype=float)

@@ -11,7 +11,7 @@ import math
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -29,7 +29,10 @@ _ID_PATTERN = re.compile(r"^\d\d\.[a-z][a-z0-9_]*$")
 
 @dataclass(frozen=True)
 class Case:
-    """One test input of a function exercise: positional arguments and their names."""
+    """One test input of a function exercise: positional arguments and their names.
+
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
+    """
 
     args: tuple
     names: tuple = ()
@@ -47,6 +50,8 @@ class Case:
 class Mistake:
     """A typical wrong answer and a phrase the check's message about it must contain.
 
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
+
     Parameters
     ----------
     answer : object
@@ -60,12 +65,14 @@ class Mistake:
     says: str
 
 
-Diagnostic = Callable[[Any, Any, Optional[Case]], Optional[str]]
+Diagnostic = Callable[[Any, Any, Case | None], str | None]
 
 
 @dataclass
 class Exercise:
     """One exercise: the task, a reference answer, test inputs, and how to explain mistakes.
+
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
 
     Attributes
     ----------
@@ -98,7 +105,7 @@ class Exercise:
     id: str
     prompt: str
     reference: Callable[..., Any]
-    inputs: Optional[list[tuple]] = None
+    inputs: list[tuple] | None = None
     arg_names: tuple = ()
     diagnostics: list[Diagnostic] = field(default_factory=list)
     mistakes: list[Mistake] = field(default_factory=list)
@@ -148,7 +155,7 @@ class Exercise:
             return Result(self.id, True, f"Correct: {what}.")
         return Result(self.id, False, f"{problem}\n(Stuck? hint({self.id!r}) gives a hint.)")
 
-    def _check_function(self, answer: Any) -> Optional[str]:
+    def _check_function(self, answer: Any) -> str | None:
         if not callable(answer):
             return (f"Expected a function (pass its name without parentheses, e.g. check({self.id!r}, "
                     f"{self.reference.__name__})), got {type(answer).__name__} {_short(answer)}.")
@@ -163,7 +170,7 @@ class Exercise:
                 return problem
         return None
 
-    def _problem(self, got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+    def _problem(self, got: Any, expected: Any, case: Case | None) -> str | None:
         where = f" for {case.describe()}" if case is not None else ""
         if got is None and expected is not None:
             return ("Your function returned None" + where + ": did you forget `return`?"
@@ -209,6 +216,8 @@ class _Display:
 class Result(_Display):
     """The outcome of :func:`check`.
 
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
+
     Attributes
     ----------
     exercise_id : str
@@ -241,7 +250,10 @@ class Result(_Display):
 
 @dataclass(frozen=True, repr=False)
 class Message(_Display):
-    """Text from :func:`show`, :func:`hint` or :func:`solution`; renders as a box in Jupyter."""
+    """Text from :func:`show`, :func:`hint` or :func:`solution`; renders as a box in Jupyter.
+
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
+    """
 
     title: str
     text: str
@@ -266,6 +278,8 @@ _HINTS_SHOWN: dict[str, int] = {}
 
 def register(ex: Exercise, *, replace: bool = False) -> Exercise:
     """Add an exercise to the registry.
+
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
 
     Parameters
     ----------
@@ -297,12 +311,14 @@ def register(ex: Exercise, *, replace: bool = False) -> Exercise:
     return ex
 
 
-def exercise(exercise_id: str, *, prompt: str, inputs: Optional[Sequence[Any]] = None,
+def exercise(exercise_id: str, *, prompt: str, inputs: Sequence[Any] | None = None,
              arg_names: Sequence[str] = (), diagnostics: Sequence[Diagnostic] = (),
              mistakes: Sequence[Any] = (), hints: Sequence[str] = (), rtol: float = 1e-6,
              atol: float = 1e-9, integer: bool = False,
              replace: bool = False) -> Callable[[Callable], Exercise]:
     """Decorator: register the decorated reference solution as exercise ``exercise_id``.
+
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
 
     The keyword arguments are the fields of :class:`Exercise`. The decorated
     name is bound to the :class:`Exercise`, not to the function.
@@ -343,7 +359,10 @@ def exercise(exercise_id: str, *, prompt: str, inputs: Optional[Sequence[Any]] =
 
 
 def get(exercise_id: str) -> Exercise:
-    """The registered :class:`Exercise` with this id; a ValueError names close matches if there is none."""
+    """The registered :class:`Exercise` with this id; a ValueError names close matches if there is none.
+
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
+    """
     try:
         return _REGISTRY[exercise_id]
     except (KeyError, TypeError):
@@ -356,6 +375,8 @@ def get(exercise_id: str) -> Exercise:
 
 def list_exercises(prefix: str = "") -> list[str]:
     """Ids of the registered exercises, sorted; ``prefix="02."`` keeps one notebook's.
+
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
 
     Examples
     --------
@@ -371,6 +392,8 @@ available = list_exercises
 
 def check(exercise_id: str, answer: Any) -> Result:
     """Check an answer and say specifically what is wrong with it.
+
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
 
     Parameters
     ----------
@@ -400,6 +423,8 @@ def check(exercise_id: str, answer: Any) -> Result:
 def hint(exercise_id: str) -> Message:
     """The next hint for an exercise (the first, then the second, ... on repeated calls).
 
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
+
     Parameters
     ----------
     exercise_id : str
@@ -428,8 +453,11 @@ def hint(exercise_id: str) -> Message:
     return Message(f"Hint {shown + 1} of {len(ex.hints)} for {ex.id}", ex.hints[shown])
 
 
-def reset_hints(exercise_id: Optional[str] = None) -> None:
-    """Start the hints of one exercise (or of all, with no argument) from the first again."""
+def reset_hints(exercise_id: str | None = None) -> None:
+    """Start the hints of one exercise (or of all, with no argument) from the first again.
+
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
+    """
     if exercise_id is None:
         _HINTS_SHOWN.clear()
     else:
@@ -438,6 +466,8 @@ def reset_hints(exercise_id: Optional[str] = None) -> None:
 
 def solution_code(exercise_id: str) -> Message:
     """The reference solution's code, as a :class:`Message` (a box in Jupyter).
+
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
 
     Examples
     --------
@@ -451,11 +481,13 @@ def solution_code(exercise_id: str) -> Message:
 
 #: Environment variable a teacher sets to ``hide`` to hand out the course without solutions.
 SOLUTIONS_ENV = "MUSICLEARN_SOLUTIONS"
-_SOLUTIONS_OVERRIDE: Optional[bool] = None
+_SOLUTIONS_OVERRIDE: bool | None = None
 
 
-def show_solutions(shown: Optional[bool] = True) -> None:
+def show_solutions(shown: bool | None = True) -> None:
     """Switch the display of solutions on or off for this session (``None``: follow the environment).
+
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
 
     A teacher hands out the course without solutions with one switch: start
     JupyterLab with ``python3 course.py lab --no-solutions`` (or set
@@ -468,6 +500,8 @@ def show_solutions(shown: Optional[bool] = True) -> None:
 
 def solutions_shown() -> bool:
     """True unless solutions were switched off (see :func:`show_solutions`).
+
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
 
     Examples
     --------
@@ -485,6 +519,8 @@ def solutions_shown() -> bool:
 
 def solution(exercise_id: str, *, display: bool = True) -> Any:
     """Show the reference solution and return it, so the notebook can go on with it.
+
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
 
     In a notebook the solution cell is one line, and the reference code lives
     only in the library::
@@ -541,6 +577,8 @@ def _display(message: Message) -> None:
 def show(exercise_id: str) -> Message:
     """The task of an exercise, as text (a box in Jupyter).
 
+    Notebook: ``00_welcome.ipynb`` shows how exercises work; every notebook has some.
+
     Examples
     --------
     >>> from musiclearn.exercises import show
@@ -588,7 +626,7 @@ def _explain_exception(error: Exception, case: Case) -> str:
     return message
 
 
-def _as_number_array(value: Any) -> Optional[np.ndarray]:
+def _as_number_array(value: Any) -> np.ndarray | None:
     try:
         array = np.asarray(value)
     except Exception:
@@ -598,7 +636,7 @@ def _as_number_array(value: Any) -> Optional[np.ndarray]:
     return array
 
 
-def _compare(got: Any, expected: Any, *, rtol: float, atol: float, integer: bool = False) -> Optional[str]:
+def _compare(got: Any, expected: Any, *, rtol: float, atol: float, integer: bool = False) -> str | None:
     """None when ``got`` matches ``expected``; otherwise a lowercase description of the difference."""
     if isinstance(expected, str):
         if not isinstance(got, str):
@@ -660,7 +698,7 @@ def _at(index: tuple) -> str:
     return f" at index {index[0]}" if len(index) == 1 else f" at index {index}"
 
 
-def _constant_factor(have: np.ndarray, want: np.ndarray, *, rtol: float, atol: float) -> Optional[float]:
+def _constant_factor(have: np.ndarray, want: np.ndarray, *, rtol: float, atol: float) -> float | None:
     """The c with have == c·want everywhere (c != 1), if there is one."""
     nonzero = np.abs(want) > max(atol, 1e-12)
     if not nonzero.any() or np.iscomplexobj(have) or np.iscomplexobj(want):

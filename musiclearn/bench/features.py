@@ -1,42 +1,8 @@
-"""Benchmarks: ``python -m musiclearn.bench COMMAND [options]``.
+"""The ``features`` benchmark: musiclearn's DSP against librosa's, and batched torch MFCCs.
 
-Notebook: ``04_stft_and_spectrograms.ipynb`` and ``06_mfcc.ipynb`` quote the
-``features`` numbers; timing targets live here, not in the unit tests.
-
-Commands
---------
-features
-    Wall time of musiclearn's ``stft``, ``melspectrogram`` and ``mfcc``
-    against librosa's on 60 s of 22.05 kHz audio, and of batched MFCCs with
-    ``torch_features.MFCC`` (CPU, and CUDA when available) against a librosa
-    loop over 64 clips of 5 s. Prints a table; ``--json OUT`` also writes::
-
-        {"benchmark": "features", "device": "cpu", ...,
-         "results": [{"name": "stft", "ours_s": ..., "librosa_s": ...,
-                      "ratio": ..., "target_ratio": 1.2, "meets_target": true,
-                      "max_rel_diff": ...}, ...],
-         "versions": {...}}
-
-    ``ratio`` is ours / librosa's time (below 1: we are faster). Targets:
-    the NumPy functions within 1.2× of librosa's time; the torch batch at
-    least 2× faster than the librosa loop (ratio ≤ 0.5). ``--threads 1``
-    gives both sides one core: on a machine shared with other busy
-    processes, multithreaded runs (torch's OpenMP, NumPy's OpenBLAS) can
-    slow down many-fold, so the report also records the load average.
-
-melody
-    Next-pitch prediction by k-fold cross-validation on a corpus (default
-    ``kinder0``): n-gram baselines, and LSTM/transformer models trained
-    in-domain and pretrained on the rest of Essen, each alone and mixed with
-    a short-term model (COURSE.md §6). ``--json OUT`` writes
-    ``{"dataset", "folds", "device", "results": [{"model", "track",
-    "bits_per_note", "bits_per_note_folds", "accuracy", "seconds", ...}]}``.
-    The logic lives in :mod:`musiclearn.melody_bench` (notebook
-    ``10_rnn_and_transformer.ipynb``).
-
-Each command is one entry in ``COMMANDS``: a help line, a function that adds
-its options to an ``argparse`` sub-parser, and a function that runs it and
-returns the exit status.
+Notebook: ``04_stft_and_spectrograms.ipynb`` and ``06_mfcc.ipynb`` quote its
+numbers. Run it as ``python -m musiclearn.bench features [--json OUT]``; the
+report's fields are described in :mod:`musiclearn.bench`.
 """
 
 from __future__ import annotations
@@ -45,131 +11,13 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
-__all__ = ["COMMANDS", "Command", "main", "run_features", "time_median", "time_pair"]
+from ._timing import time_pair
 
-
-@dataclass(frozen=True)
-class Command:
-    """One ``python -m musiclearn.bench`` sub-command."""
-
-    help: str
-    configure: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], int]
-
-
-def time_median(
-    fn: Callable[[], Any], *, repeats: int = 5, warmup: int = 1,
-    sync: Optional[Callable[[], None]] = None,
-) -> float:
-    """Median wall time of ``fn()`` in seconds over ``repeats`` runs, after ``warmup`` untimed runs.
-
-    Parameters
-    ----------
-    fn : callable
-        The work to time, called with no arguments.
-    repeats : int, default 5
-        Timed runs (at least 1); the median resists one-off hiccups.
-    warmup : int, default 1
-        Untimed runs first (caches, lazy imports, GPU kernels).
-    sync : callable, optional
-        Called after each run before the clock stops (e.g.
-        ``torch.cuda.synchronize`` so GPU work is counted).
-
-    Returns
-    -------
-    float
-        Seconds.
-
-    Examples
-    --------
-    >>> from musiclearn.bench import time_median
-    >>> time_median(lambda: sum(range(1000)), repeats=3) > 0
-    True
-    """
-    if repeats < 1:
-        raise ValueError(f"repeats must be at least 1, got {repeats}.")
-    for _ in range(warmup):
-        fn()
-        if sync is not None:
-            sync()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        if sync is not None:
-            sync()
-        times.append(time.perf_counter() - start)
-    return float(statistics.median(times))
-
-
-def time_pair(
-    ours: Callable[[], Any], theirs: Callable[[], Any], *, repeats: int = 5, warmup: int = 1,
-    sync: Optional[Callable[[], None]] = None, pause: float = 0.25,
-) -> tuple[float, float]:
-    """Median wall times of two functions, timed in alternation.
-
-    Alternating (ours, theirs, ours, theirs, …) means a burst of load from
-    another process slows both, so their ratio stays fair on a shared machine.
-
-    Parameters
-    ----------
-    ours, theirs : callable
-        The two pieces of work, called with no arguments.
-    repeats, warmup, sync
-        As in :func:`time_median` (``sync`` is used after ``ours``).
-    pause : float, default 0.25
-        Seconds to sleep before each timed run. Thread pools (PyTorch's
-        OpenMP, NumPy's OpenBLAS) keep their threads spinning for a while
-        after a call; without a pause, one library's spinning threads would
-        steal the cores from the other one's next run.
-
-    Returns
-    -------
-    tuple of float
-        ``(ours_seconds, theirs_seconds)``, each a median.
-
-    Examples
-    --------
-    >>> from musiclearn.bench import time_pair
-    >>> fast, slow = time_pair(lambda: sum(range(10)), lambda: sum(range(100_000)), repeats=3)
-    >>> fast < slow
-    True
-    """
-    if repeats < 1:
-        raise ValueError(f"repeats must be at least 1, got {repeats}.")
-    a = _Timer(ours, sync)
-    b = _Timer(theirs, None)
-    for _ in range(warmup):
-        a.run()
-        b.run()
-    for _ in range(repeats):
-        time.sleep(pause)
-        a.times.append(a.run())
-        time.sleep(pause)
-        b.times.append(b.run())
-    return float(statistics.median(a.times)), float(statistics.median(b.times))
-
-
-class _Timer:
-    def __init__(self, fn: Callable[[], Any], sync: Optional[Callable[[], None]]) -> None:
-        self.fn, self.sync, self.times = fn, sync, []
-
-    def run(self) -> float:
-        start = time.perf_counter()
-        self.fn()
-        if self.sync is not None:
-            self.sync()
-        return time.perf_counter() - start
-
-
-# ----------------------------------------------------------------------------- features
+__all__ = ["NUMPY_TARGET", "TORCH_TARGET", "run_features", "format_table", "configure", "run_command"]
 
 NUMPY_TARGET = 1.2  # ours may take at most 1.2× librosa's time
 TORCH_TARGET = 0.5  # the torch batch must be at least 2× faster than the librosa loop
@@ -196,7 +44,7 @@ def _max_rel_diff(ours: Any, theirs: Any) -> float:
     return float(np.max(np.abs(ours - theirs)) / scale)
 
 
-def _load_average() -> Optional[float]:
+def _load_average() -> float | None:
     """The 1-minute load average (runnable processes), where the OS reports one."""
     try:
         return round(os.getloadavg()[0], 2)
@@ -210,7 +58,7 @@ def _versions() -> dict[str, str]:
     import scipy
     import torch
 
-    from . import __version__
+    from .. import __version__
 
     return {
         "python": platform.python_version(),
@@ -224,10 +72,12 @@ def _versions() -> dict[str, str]:
 
 def run_features(
     *, seconds: float = 60.0, sr: int = 22050, clips: int = 64, clip_seconds: float = 5.0,
-    repeats: int = 5, use_cuda: Optional[bool] = None, seed: int = 0,
+    repeats: int = 5, use_cuda: bool | None = None, seed: int = 0,
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Time musiclearn's feature functions against librosa's; return the report as a dict.
+
+    Notebook: ``04_stft_and_spectrograms.ipynb``.
 
     Parameters
     ----------
@@ -254,7 +104,7 @@ def run_features(
 
     Examples
     --------
-    >>> from musiclearn.bench import run_features
+    >>> from musiclearn.bench.features import run_features
     >>> report = run_features(seconds=1.0, clips=2, clip_seconds=0.5, repeats=1,
     ...                       log=lambda line: None)   # doctest: +SKIP
     >>> [r["name"] for r in report["results"]][:3]      # doctest: +SKIP
@@ -264,10 +114,10 @@ def run_features(
     import numpy as np
     import torch
 
-    from .mel import melspectrogram
-    from .mfcc import mfcc
-    from .stft import stft
-    from .torch_features import MFCC
+    from ..mel import melspectrogram
+    from ..mfcc import mfcc
+    from ..stft import stft
+    from ..torch_features import MFCC
 
     if use_cuda is None:
         use_cuda = torch.cuda.is_available()
@@ -343,7 +193,11 @@ def run_features(
     }
 
 
-def _configure_features(parser: argparse.ArgumentParser) -> None:
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the ``features`` command's options to ``parser``.
+
+    Notebook: ``04_stft_and_spectrograms.ipynb``.
+    """
     parser.add_argument("--json", metavar="OUT", type=Path, help="also write the report as JSON to OUT")
     parser.add_argument("--repeats", metavar="N", type=int, default=None,
                         help="timed runs per measurement, median reported (default 5; 1 with --quick)")
@@ -370,7 +224,11 @@ def _limit_threads(n: int) -> None:
     torch.set_num_threads(n)
 
 
-def _run_features_command(args: argparse.Namespace) -> int:
+def run_command(args: argparse.Namespace) -> int:
+    """Run the ``features`` command from parsed arguments; return the exit status.
+
+    Notebook: ``04_stft_and_spectrograms.ipynb``.
+    """
     repeats = args.repeats if args.repeats is not None else (1 if args.quick else 5)
     if repeats < 1:
         print(f"--repeats must be at least 1, got {repeats}", file=sys.stderr)
@@ -385,16 +243,20 @@ def _run_features_command(args: argparse.Namespace) -> int:
     report = run_features(repeats=repeats, use_cuda=False if args.no_cuda else None, seed=args.seed, **sizes)
     report["quick"] = bool(args.quick)
     print()
-    print(_format_table(report))
+    print(format_table(report))
     if args.json is not None:
-        from ._cache import atomic_write_bytes
+        from .._cache import atomic_write_bytes
 
         atomic_write_bytes(args.json, (json.dumps(report, indent=2) + "\n").encode("utf-8"))
         print(f"\nwrote {args.json}")
     return 0
 
 
-def _format_table(report: dict[str, Any]) -> str:
+def format_table(report: dict[str, Any]) -> str:
+    """The report as a readable table, with a note when the machine was busy.
+
+    Notebook: ``04_stft_and_spectrograms.ipynb``.
+    """
     lines = [f"{'benchmark':24s} {'ours':>10s} {'librosa':>10s} {'ratio':>7s} {'target':>7s}  ok   max rel diff",
              "-" * 78]
     for r in report["results"]:
@@ -411,48 +273,3 @@ def _format_table(report: dict[str, Any]) -> str:
         lines.append(f"note: the machine was busy (load average {max(load):.1f} on {cores} cores); "
                      "timings, librosa's in particular, may be noisy. Run again when it is idle.")
     return "\n".join(lines)
-
-
-COMMANDS: dict[str, Command] = {
-    "features": Command(
-        help="DSP speed: stft / melspectrogram / mfcc and batched torch MFCC against librosa",
-        configure=_configure_features,
-        run=_run_features_command,
-    ),
-    "melody": Command(
-        help="melody benchmark: bits per note of n-gram, LSTM and transformer models by k-fold CV (kinder0)",
-        configure=lambda parser: _melody().configure(parser),
-        run=lambda args: _melody().run_command(args),
-    ),
-}
-
-
-def _melody() -> Any:
-    """The melody benchmark's module, imported only when its command runs."""
-    from . import melody_bench
-
-    return melody_bench
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m musiclearn.bench", description="musiclearn benchmarks."
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, command in COMMANDS.items():
-        command.configure(sub.add_parser(name, help=command.help, description=command.help))
-    return parser
-
-
-def main(argv: Optional[list[str]] = None) -> int:
-    """Run ``python -m musiclearn.bench`` with ``argv`` (default: the command line); return the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
-    return COMMANDS[args.command].run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
