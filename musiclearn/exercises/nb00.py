@@ -1,13 +1,13 @@
 """Exercises for notebook ``00_welcome.ipynb``: decibels, samples and seconds, how exercises work.
 
-Importing this module registers ``00.amplitude_to_db``, ``00.n_samples`` and
+Importing this module registers ``00.amplitude_to_db``, ``00.seconds_to_samples`` and
 ``00.samples_per_millisecond`` with :mod:`musiclearn.exercises`.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 

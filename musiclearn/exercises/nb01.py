@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from functools import partial
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +23,7 @@ _same = partial(same, rtol=1e-9, atol=1e-12)
 # ----------------------------------------------------------------------------- 01.aliased_frequency
 
 
-def _wrapped_not_folded(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _wrapped_not_folded(got: Any, expected: Any, case: Case | None) -> str | None:
     f, sr = case.args
     if _close(got, f % sr) and not _close(got, expected):
         return (f"You wrapped {f} Hz into [0, sr) with % sr and got {f % sr:g} Hz, but that is above the "
@@ -32,7 +32,7 @@ def _wrapped_not_folded(got: Any, expected: Any, case: Optional[Case]) -> Option
     return None
 
 
-def _only_subtracted(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _only_subtracted(got: Any, expected: Any, case: Case | None) -> str | None:
     f, sr = case.args
     if _close(got, sr - f) and not _close(got, expected):
         return (f"sr − f = {sr - f:g} Hz is only right when f lies between sr/2 and sr; a tone below "
@@ -40,7 +40,7 @@ def _only_subtracted(got: Any, expected: Any, case: Optional[Case]) -> Optional[
     return None
 
 
-def _no_wrap(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _no_wrap(got: Any, expected: Any, case: Case | None) -> str | None:
     f, sr = case.args
     number = _number(got)
     if number is not None and f > sr and (number < 0 or number > sr / 2):
@@ -94,7 +94,7 @@ def _levels(y: np.ndarray, bits: int, *, step: float, rounding=np.round, clip: b
     return codes * step
 
 
-def _half_step(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _half_step(got: Any, expected: Any, case: Case | None) -> str | None:
     y, bits = case.args
     if _same(got, _levels(y, bits, step=1 / 2**bits)):
         return (f"Your step is 1/2**bits = {1 / 2**bits:g}, half the right size: the {2**bits} levels must "
@@ -102,7 +102,7 @@ def _half_step(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _floored(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _floored(got: Any, expected: Any, case: Case | None) -> str | None:
     y, bits = case.args
     if _same(got, _levels(y, bits, step=2 / 2**bits, rounding=np.floor)):
         return ("You rounded down (np.floor or int()): every value moves to the level below it, which "
@@ -110,7 +110,7 @@ def _floored(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _not_clipped(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _not_clipped(got: Any, expected: Any, case: Case | None) -> str | None:
     y, bits = case.args
     if _same(got, _levels(y, bits, step=2 / 2**bits, clip=False)):
         top = (2 ** (bits - 1) - 1) * 2 / 2**bits
@@ -120,7 +120,7 @@ def _not_clipped(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]
     return None
 
 
-def _codes(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _codes(got: Any, expected: Any, case: Case | None) -> str | None:
     y, bits = case.args
     if _same(got, np.asarray(expected) / (2 / 2**bits)):
         return ("You returned the integer level numbers (what a WAV file stores). Multiply them by "
@@ -170,7 +170,7 @@ def quantize(y, bits):
 # ----------------------------------------------------------------------------- 01.bits_for_snr
 
 
-def _too_few(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _too_few(got: Any, expected: Any, case: Case | None) -> str | None:
     number = _number(got)
     if number is not None and number == int(number) and number < expected:
         return (f"{int(number)} bits give only 6.02·{int(number)} + 1.76 = {6.02 * number + 1.76:.2f} dB, "
@@ -178,14 +178,14 @@ def _too_few(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _ignored_offset(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _ignored_offset(got: Any, expected: Any, case: Case | None) -> str | None:
     if _close(got, math.ceil(80 / 6.02)):
         return ("You left out the + 1.76 dB: a full-scale sine gets 6.02·bits + 1.76 dB, so the bits "
                 "needed are (80 − 1.76) / 6.02, rounded up")
     return None
 
 
-def _not_whole(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _not_whole(got: Any, expected: Any, case: Case | None) -> str | None:
     number = _number(got)
     if number is not None and number != int(number):
         return (f"{number:.6g} is not a whole number: a converter has a whole number of bits, so round up "

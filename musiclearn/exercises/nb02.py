@@ -7,14 +7,14 @@ with :mod:`musiclearn.exercises`.
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
 from ._engine import Case, Mistake, _as_number_array, exercise
 
 
-def _matrix(value: Any) -> Optional[np.ndarray]:
+def _matrix(value: Any) -> np.ndarray | None:
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -36,7 +36,7 @@ def _padded_frames(y: np.ndarray, frame_length: int, hop_length: int) -> np.ndar
 # ----------------------------------------------------------------------------- 02.frame
 
 
-def _transposed(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _transposed(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _matrix(got)
     want = np.asarray(expected)
     if have is not None and have.shape == want.shape[::-1] and np.allclose(have.T, want):
@@ -46,7 +46,7 @@ def _transposed(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _frame_count(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _frame_count(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _matrix(got)
     want = np.asarray(expected)
     if have is None or have.shape[0] != want.shape[0]:
@@ -61,7 +61,7 @@ def _frame_count(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]
     return None
 
 
-def _ignored_hop(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _ignored_hop(got: Any, expected: Any, case: Case | None) -> str | None:
     y, frame_length, hop_length = case.args
     have = _matrix(got)
     if have is None or hop_length == frame_length:
@@ -112,7 +112,7 @@ def frame(y, frame_length, hop_length):
 # ----------------------------------------------------------------------------- 02.hop_for_overlap
 
 
-def _hop_is_overlap(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _hop_is_overlap(got: Any, expected: Any, case: Case | None) -> str | None:
     frame_length, overlap = case.args
     if isinstance(got, (int, float, np.integer, np.floating)) and math.isclose(float(got), frame_length * overlap,
                                                                                 abs_tol=0.5001):
@@ -121,14 +121,14 @@ def _hop_is_overlap(got: Any, expected: Any, case: Optional[Case]) -> Optional[s
     return None
 
 
-def _float_hop(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _float_hop(got: Any, expected: Any, case: Case | None) -> str | None:
     if isinstance(got, (float, np.floating)):
         return (f"You returned the float {float(got)!r}: a hop is a whole number of samples (it is used to index "
                 "arrays), so return int(round(...))")
     return None
 
 
-def _truncated(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _truncated(got: Any, expected: Any, case: Case | None) -> str | None:
     frame_length, overlap = case.args
     exact = frame_length * (1 - overlap)
     if isinstance(got, (int, np.integer)) and int(got) == math.floor(exact) and int(got) != expected:
@@ -167,7 +167,7 @@ def hop_for_overlap(frame_length, overlap):
 # ----------------------------------------------------------------------------- 02.hann
 
 
-def _periodic_mirror_problem(w: np.ndarray) -> Optional[tuple[int, float, float]]:
+def _periodic_mirror_problem(w: np.ndarray) -> tuple[int, float, float] | None:
     """(n, w[n], w[N-n]) where a periodic window breaks w[n] == w[N-n]; None if it does not."""
     n_points = len(w)
     for n in range(1, n_points):
@@ -175,7 +175,7 @@ def _periodic_mirror_problem(w: np.ndarray) -> Optional[tuple[int, float, float]
             return n, float(w[n]), float(w[n_points - n])
     return None
 
-def _window(got) -> Optional[np.ndarray]:
+def _window(got) -> np.ndarray | None:
     have = _as_number_array(got)
     return have.astype(float) if have is not None and have.ndim == 1 and len(have) >= 2 else None
 

@@ -7,7 +7,7 @@ Importing this module registers ``03.dft_matrix``, ``03.bin_of`` and
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -26,14 +26,14 @@ def _close_array(got: Any, value: Any) -> bool:
 # ----------------------------------------------------------------------------- 03.dft_matrix
 
 
-def _wrong_sign(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _wrong_sign(got: Any, expected: Any, case: Case | None) -> str | None:
     if _close_array(got, np.conj(expected)):
         return ("The sign of the exponent is flipped: e^{+2πi·nk/N} belongs to the inverse DFT; the "
                 "forward DFT (numpy.fft.fft) uses e^{−2πi·nk/N}")
     return None
 
 
-def _divided_by_n(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _divided_by_n(got: Any, expected: Any, case: Case | None) -> str | None:
     (N,) = case.args
     if _close_array(got, np.asarray(expected) / N):
         return ("You divided by N: numpy.fft.fft does not scale the forward transform (the 1/N belongs "
@@ -43,7 +43,7 @@ def _divided_by_n(got: Any, expected: Any, case: Optional[Case]) -> Optional[str
     return None
 
 
-def _only_cosines(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _only_cosines(got: Any, expected: Any, case: Case | None) -> str | None:
     if _close_array(got, np.real(expected)):
         return ("Your matrix holds only the cosine (real) part; each entry is a complex number "
                 "e^{−2πi·nk/N} = cos(2π·nk/N) − i·sin(2π·nk/N): use np.exp(-2j * np.pi * ...)")
@@ -83,14 +83,14 @@ def dft_matrix(N):
 # ----------------------------------------------------------------------------- 03.bin_of
 
 
-def _float_bin(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _float_bin(got: Any, expected: Any, case: Case | None) -> str | None:
     if isinstance(got, (float, np.floating)):
         return (f"You returned the float {float(got)!r}: a bin is an index into the spectrum, a whole number; "
                 "return int(round(...))")
     return None
 
 
-def _upside_down(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _upside_down(got: Any, expected: Any, case: Case | None) -> str | None:
     freq, sr, n_fft = case.args
     if isinstance(got, (int, np.integer)) and int(got) in {math.floor(freq * sr / n_fft), round(freq * sr / n_fft)}:
         return (f"Upside down: you computed freq · sr / n_fft. Bins are sr / n_fft = {sr / n_fft:.4g} Hz "
@@ -98,7 +98,7 @@ def _upside_down(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]
     return None
 
 
-def _used_nyquist(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _used_nyquist(got: Any, expected: Any, case: Case | None) -> str | None:
     freq, sr, n_fft = case.args
     if isinstance(got, (int, np.integer)) and int(got) != expected and int(got) in {
             round(freq * n_fft / (sr / 2)), math.floor(freq * n_fft / (sr / 2))}:
@@ -107,7 +107,7 @@ def _used_nyquist(got: Any, expected: Any, case: Optional[Case]) -> Optional[str
     return None
 
 
-def _truncated_bin(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _truncated_bin(got: Any, expected: Any, case: Case | None) -> str | None:
     freq, sr, n_fft = case.args
     exact = freq * n_fft / sr
     if isinstance(got, (int, np.integer)) and int(got) == math.floor(exact) and int(got) != expected:
@@ -148,7 +148,7 @@ def bin_of(freq, sr, n_fft):
 # ----------------------------------------------------------------------------- 03.next_power_of_two
 
 
-def _rounded_down(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _rounded_down(got: Any, expected: Any, case: Case | None) -> str | None:
     (n,) = case.args
     if isinstance(got, (int, np.integer)) and got < n:
         return (f"{int(got)} is smaller than n = {n}: zero padding can only make a signal longer, so "
@@ -156,7 +156,7 @@ def _rounded_down(got: Any, expected: Any, case: Optional[Case]) -> Optional[str
     return None
 
 
-def _doubled_power(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _doubled_power(got: Any, expected: Any, case: Case | None) -> str | None:
     (n,) = case.args
     if isinstance(got, (int, np.integer)) and n == expected and got == 2 * n:
         return (f"n = {n} is already a power of two, so it needs no padding: the answer is {n} itself, "
@@ -164,7 +164,7 @@ def _doubled_power(got: Any, expected: Any, case: Optional[Case]) -> Optional[st
     return None
 
 
-def _float_power(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _float_power(got: Any, expected: Any, case: Case | None) -> str | None:
     if isinstance(got, (float, np.floating)):
         return (f"You returned the float {float(got)!r} (2.0 ** x or np.ceil give floats); an FFT length is an "
                 "int: use int(...) or 2 ** int(...)")

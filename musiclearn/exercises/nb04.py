@@ -6,7 +6,7 @@ Importing this module registers the exercises ``04.n_frames``,
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from ._compare import same as _same
 # ----------------------------------------------------------------------------- 04.n_frames
 
 
-def _one_frame_short(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _one_frame_short(got: Any, expected: Any, case: Case | None) -> str | None:
     if isinstance(got, (int, np.integer)) and int(got) == int(expected) - 1:
         return ("One frame short: after the first frame (which starts at sample 0), every hop_length "
                 "samples that still leave room for a whole frame add one more, so the count is "
@@ -27,7 +27,7 @@ def _one_frame_short(got: Any, expected: Any, case: Optional[Case]) -> Optional[
     return None
 
 
-def _float_division(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _float_division(got: Any, expected: Any, case: Case | None) -> str | None:
     if isinstance(got, (float, np.floating)):
         return (f"You returned the float {float(got):.6g}: a frame that would stick out past the end "
                 "of the signal is not computed, so count whole hops with integer division // "
@@ -35,7 +35,7 @@ def _float_division(got: Any, expected: Any, case: Optional[Case]) -> Optional[s
     return None
 
 
-def _ignored_center(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _ignored_center(got: Any, expected: Any, case: Case | None) -> str | None:
     n_samples, n_fft, hop_length, center = case.args
     unpadded = 1 + (n_samples - n_fft) // hop_length
     if center and _number(got) is not None and _number(got) == unpadded:
@@ -44,7 +44,7 @@ def _ignored_center(got: Any, expected: Any, case: Optional[Case]) -> Optional[s
     return None
 
 
-def _padded_without_center(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _padded_without_center(got: Any, expected: Any, case: Case | None) -> str | None:
     n_samples, n_fft, hop_length, center = case.args
     padded = 1 + (n_samples + 2 * (n_fft // 2) - n_fft) // hop_length
     if not center and _number(got) is not None and _number(got) == padded:
@@ -103,7 +103,7 @@ def n_frames(n_samples, n_fft, hop_length, center):
 # ----------------------------------------------------------------------------- 04.frame_time
 
 
-def _in_samples(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _in_samples(got: Any, expected: Any, case: Case | None) -> str | None:
     t, sr, hop_length, n_fft = case.args
     if _same(got, np.asarray(t) * hop_length):
         return (f"That is a position in samples; divide by the sampling rate sr = {sr} Hz "
@@ -111,7 +111,7 @@ def _in_samples(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _used_n_fft(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _used_n_fft(got: Any, expected: Any, case: Case | None) -> str | None:
     t, sr, hop_length, n_fft = case.args
     if _same(got, np.asarray(t) * n_fft / sr):
         return ("Frames are hop_length samples apart, not n_fft: they overlap, so frame t starts "
@@ -119,7 +119,7 @@ def _used_n_fft(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _uncentred(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _uncentred(got: Any, expected: Any, case: Case | None) -> str | None:
     t, sr, hop_length, n_fft = case.args
     if _same(got, (np.asarray(t) * hop_length + n_fft / 2) / sr):
         return ("You added half a frame (n_fft / 2): that is where frame t's centre lies with "
@@ -128,7 +128,7 @@ def _uncentred(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _milliseconds(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _milliseconds(got: Any, expected: Any, case: Case | None) -> str | None:
     if _same(got, np.asarray(expected) * 1000):
         return "1000 times too large: the answer is in seconds, not milliseconds"
     return None
@@ -175,7 +175,7 @@ def _relative_db(S: np.ndarray, *, factor: float) -> np.ndarray:
     return np.maximum(factor * np.log10(np.maximum(S, 1e-10) / S.max()), -80.0)
 
 
-def _power_formula(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _power_formula(got: Any, expected: Any, case: Case | None) -> str | None:
     (S,) = case.args
     if _same(got, _relative_db(S, factor=10.0)):
         return ("You used 10·log10, the formula for power; S holds amplitudes (|X|), and an "
@@ -183,7 +183,7 @@ def _power_formula(got: Any, expected: Any, case: Optional[Case]) -> Optional[st
     return None
 
 
-def _no_floor(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _no_floor(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _array(got)
     if have is None or have.shape != np.shape(expected):
         return None
@@ -194,7 +194,7 @@ def _no_floor(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _not_relative(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _not_relative(got: Any, expected: Any, case: Case | None) -> str | None:
     (S,) = case.args
     have = _array(got)
     if have is None or have.shape != np.shape(expected):

@@ -1,13 +1,15 @@
-"""Exercises for notebook ``05_mel_scale.ipynb``: the HTK formula, mel-spaced corners, one triangle.
+"""Exercises for notebook ``05_mel_scale.ipynb``: the HTK formula, a listening test, mel corners, one triangle.
 
 Importing this module registers the exercises ``05.hz_to_mel_htk``,
-``05.mel_points`` and ``05.triangle`` with :mod:`musiclearn.exercises`.
+``05.higher_tone``, ``05.mel_points`` and ``05.triangle`` with
+:mod:`musiclearn.exercises`. :func:`tone_pair` builds the sound of the
+listening exercise, so that the notebook plays what the check expects.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +29,7 @@ def _htk_inverse(m: Any) -> np.ndarray:
 # ----------------------------------------------------------------------------- 05.hz_to_mel_htk
 
 
-def _natural_log(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _natural_log(got: Any, expected: Any, case: Case | None) -> str | None:
     (f,) = case.args
     if _same(got, 2595.0 * np.log(1.0 + np.asarray(f, dtype=float) / 700.0)):
         return ("Too large by a factor of ln(10) ≈ 2.303: 2595 goes with the base-10 logarithm "
@@ -35,7 +37,7 @@ def _natural_log(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]
     return None
 
 
-def _log10_with_1127(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _log10_with_1127(got: Any, expected: Any, case: Case | None) -> str | None:
     (f,) = case.args
     if _same(got, 1127.0 * np.log10(1.0 + np.asarray(f, dtype=float) / 700.0)):
         return ("Too small by a factor of ln(10) ≈ 2.303: 1127 goes with the natural logarithm "
@@ -43,7 +45,7 @@ def _log10_with_1127(got: Any, expected: Any, case: Optional[Case]) -> Optional[
     return None
 
 
-def _seed_formula(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _seed_formula(got: Any, expected: Any, case: Case | None) -> str | None:
     (f,) = case.args
     f = np.asarray(f, dtype=float)
     for candidate in (1127.0 * np.log(1.0 + f / 100.0), 2595.0 * np.log10(1.0 + f / 100.0)):
@@ -53,7 +55,7 @@ def _seed_formula(got: Any, expected: Any, case: Optional[Case]) -> Optional[str
     return None
 
 
-def _slaney(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _slaney(got: Any, expected: Any, case: Case | None) -> str | None:
     (f,) = case.args
     f = np.atleast_1d(np.asarray(f, dtype=float))
     slaney = np.where(f < 1000.0, f * 3.0 / 200.0,
@@ -97,7 +99,7 @@ def hz_to_mel_htk(f):
 # ----------------------------------------------------------------------------- 05.mel_points
 
 
-def _only_n_mels(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _only_n_mels(got: Any, expected: Any, case: Case | None) -> str | None:
     n_mels = case.args[0]
     have = _array(got)
     if have is not None and have.ndim == 1 and len(have) == n_mels:
@@ -106,7 +108,7 @@ def _only_n_mels(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]
     return None
 
 
-def _linear_in_hz(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _linear_in_hz(got: Any, expected: Any, case: Case | None) -> str | None:
     n_mels, fmin, fmax = case.args
     if _same(got, np.linspace(fmin, fmax, n_mels + 2)):
         return ("Your points are equally spaced in Hz; space them equally in mels (np.linspace "
@@ -114,7 +116,7 @@ def _linear_in_hz(got: Any, expected: Any, case: Optional[Case]) -> Optional[str
     return None
 
 
-def _still_in_mels(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _still_in_mels(got: Any, expected: Any, case: Case | None) -> str | None:
     n_mels, fmin, fmax = case.args
     if _same(got, np.linspace(_htk(fmin), _htk(fmax), n_mels + 2)):
         return ("These are mels, not Hz: convert the equally spaced mel values back to Hz with "
@@ -155,7 +157,7 @@ def mel_points(n_mels, fmin, fmax):
 # ----------------------------------------------------------------------------- 05.triangle
 
 
-def _negative(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _negative(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _array(got)
     if have is not None and have.shape == np.shape(expected) and np.any(have < -1e-9):
         return (f"Your filter has negative weights (down to {have.min():.3g}) outside the triangle: "
@@ -163,7 +165,7 @@ def _negative(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _peak_in_the_middle(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _peak_in_the_middle(got: Any, expected: Any, case: Case | None) -> str | None:
     freqs, lower, center, upper = case.args
     mid = (lower + upper) / 2
     symmetric = np.maximum(0.0, 1.0 - np.abs(np.asarray(freqs, dtype=float) - mid) / ((upper - lower) / 2))
@@ -174,7 +176,7 @@ def _peak_in_the_middle(got: Any, expected: Any, case: Optional[Case]) -> Option
     return None
 
 
-def _rectangle(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _rectangle(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _array(got)
     if have is None or have.shape != np.shape(expected):
         return None
@@ -217,3 +219,122 @@ def triangle(freqs, lower, center, upper):
     rising = (freqs - lower) / (center - lower)
     falling = (upper - freqs) / (upper - center)
     return np.maximum(0, np.minimum(rising, falling))
+
+
+# ----------------------------------------------------------------------------- 05.higher_tone
+
+#: The two frequencies of the listening exercise, in Hz: 50 Hz (about 77 cents) apart near 1 kHz.
+PAIR_HZ = (1100.0, 1150.0)
+#: Seed that fixes the order in which :func:`tone_pair` plays them (the notebook and the check agree).
+PAIR_SEED = 2
+
+
+def _pair_order(seed: int) -> tuple[float, float]:
+    low, high = PAIR_HZ
+    return (high, low) if np.random.default_rng(seed).random() < 0.5 else (low, high)
+
+
+def tone_pair(*, sr: float = 22050, seconds: float = 0.5, gap: float = 0.4,
+              seed: int = PAIR_SEED) -> tuple[np.ndarray, tuple[float, float]]:
+    """The listening exercise ``05.higher_tone``: 1100 Hz and 1150 Hz, one after the other.
+
+    The order is fixed by ``seed``, so every run of the notebook plays the
+    same pair and :func:`~musiclearn.exercises.check` knows the answer.
+
+    Parameters
+    ----------
+    sr : float, keyword-only
+        Sampling rate in Hz.
+    seconds : float, keyword-only
+        Length of each tone in seconds.
+    gap : float, keyword-only
+        Silence between the tones in seconds.
+    seed : int, keyword-only
+        Decides the order of the two tones.
+
+    Returns
+    -------
+    audio : np.ndarray, float32
+        Tone, silence, tone; peak 0.3, with 20 ms raised-cosine fades (no clicks).
+    freqs : tuple of float
+        The two frequencies in Hz, in the order they are played.
+
+    Notes
+    -----
+    Notebook: ``05_mel_scale.ipynb`` (the myth check about 1100 Hz vs 1150 Hz).
+
+    Examples
+    --------
+    >>> from musiclearn.exercises.nb05 import tone_pair
+    >>> audio, freqs = tone_pair(sr=8000)
+    >>> audio.shape, sorted(freqs)
+    ((11200,), [1100.0, 1150.0])
+    """
+    if isinstance(sr, bool) or not isinstance(sr, (int, float, np.integer, np.floating)) or not sr > 2 * max(PAIR_HZ):
+        raise ValueError(f"sr must be a sampling rate in Hz above {2 * max(PAIR_HZ):g} (twice the higher tone), "
+                         f"got {sr!r}.")
+    if not seconds >= 0.05 or not gap >= 0:
+        raise ValueError(f"seconds must be at least 0.05 and gap at least 0 (both in seconds), got {seconds!r} "
+                         f"and {gap!r}.")
+    n = int(round(seconds * sr))
+    t = np.arange(n) / sr
+    n_fade = int(round(0.02 * sr))
+    fade = 0.5 - 0.5 * np.cos(np.pi * np.arange(n_fade) / n_fade)   # raised cosine, 0 -> 1
+    envelope = np.ones(n)
+    envelope[:n_fade], envelope[n - n_fade:] = fade, fade[::-1]
+    freqs = _pair_order(seed)
+    first, second = (0.3 * envelope * np.sin(2 * np.pi * f * t) for f in freqs)
+    audio = np.concatenate([first, np.zeros(int(round(gap * sr))), second]).astype(np.float32)
+    return audio, freqs
+
+
+_ANSWERS = ("first", "second")
+_RIGHT = "first" if _pair_order(PAIR_SEED)[0] > _pair_order(PAIR_SEED)[1] else "second"
+_WRONG = "second" if _RIGHT == "first" else "first"
+
+
+def _not_first_or_second(got: Any, expected: Any, case: Case | None) -> str | None:
+    if isinstance(got, str) and got.strip().lower() in _ANSWERS:
+        return None
+    if isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, bool):
+        return (f"You answered with a number ({got!r}); the question is *which* of the two tones is "
+                'higher: answer with the word "first" or "second", as a string in quotes')
+    return (f'Answer with one word, "first" or "second" (a string in quotes), not {got!r}: say which '
+            "tone of the pair sounds higher")
+
+
+def _the_other_one(got: Any, expected: Any, case: Case | None) -> str | None:
+    if isinstance(got, str) and got.strip().lower() in _ANSWERS and got.strip().lower() != expected:
+        return ("Not this time: the other tone is the higher one. The step is 50 Hz, about 77 cents (3/4 of "
+                "a semitone), many times the smallest change listeners can detect near 1 kHz (a few Hz). "
+                "Play the pair again at a comfortable level, with headphones if you can")
+    return None
+
+
+@exercise(
+    "05.higher_tone",
+    prompt="""
+        Play the pair of tones under this task (made by tone_pair(): one tone is 1100 Hz,
+        the other 1150 Hz, in an order you do not know). Which one is higher, the first or
+        the second? Answer with the word "first" or "second", e.g.  answer = "first"
+    """,
+    diagnostics=[_not_first_or_second, _the_other_one],
+    mistakes=[
+        Mistake(_WRONG, says="the other tone is the higher one"),
+        Mistake("higher", says='"first" or "second"'),
+        Mistake(1150, says="answered with a number"),
+    ],
+    hints=[
+        "Play the pair two or three times at a comfortable level; headphones help. Hum the first tone, "
+        "then the second: does your voice go up or down?",
+        "The question is about the order: answer the string \"first\" if the first tone is higher, "
+        "\"second\" if the second one is.",
+        "tone_pair() also returns the two frequencies in the order they are played, but decide with "
+        "your ears first.",
+    ],
+)
+def higher_tone():
+    from musiclearn.exercises.nb05 import tone_pair
+
+    audio, (first_hz, second_hz) = tone_pair()  # the frequencies in the order they are played
+    return "first" if first_hz > second_hz else "second"

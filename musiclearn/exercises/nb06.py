@@ -6,7 +6,7 @@ Importing this module registers the exercises ``06.dct_matrix``,
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +39,7 @@ def _dct_ortho(S: np.ndarray, axis: int) -> np.ndarray:
 # ----------------------------------------------------------------------------- 06.dct_matrix
 
 
-def _transposed(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _transposed(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _array(got)
     if have is not None and have.ndim == 2 and _same(have.T, expected):
         return ("Your matrix is transposed: row k must hold the k-th cosine (coefficient k), "
@@ -47,7 +47,7 @@ def _transposed(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _same_scale_for_row_0(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _same_scale_for_row_0(got: Any, expected: Any, case: Case | None) -> str | None:
     (N,) = case.args
     if _same(got, _scaled(_cosines(N), np.sqrt(2 / N), np.sqrt(2 / N))):
         return (f"Row 0 is scaled like the others (√(2/N)), so it has length √2, not 1: the constant "
@@ -55,7 +55,7 @@ def _same_scale_for_row_0(got: Any, expected: Any, case: Optional[Case]) -> Opti
     return None
 
 
-def _not_normalised(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _not_normalised(got: Any, expected: Any, case: Case | None) -> str | None:
     (N,) = case.args
     for raw in (_cosines(N), 2 * _cosines(N)):
         if _same(got, raw):
@@ -64,7 +64,7 @@ def _not_normalised(got: Any, expected: Any, case: Optional[Case]) -> Optional[s
     return None
 
 
-def _integer_sample_positions(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _integer_sample_positions(got: Any, expected: Any, case: Case | None) -> str | None:
     (N,) = case.args
     for C in (_cosines(N, half=0.0), _scaled(_cosines(N, half=0.0), np.sqrt(1 / N), np.sqrt(2 / N))):
         if _same(got, C):
@@ -111,7 +111,7 @@ def dct_matrix(N):
 # ----------------------------------------------------------------------------- 06.lifter_weights
 
 
-def _off_by_one(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _off_by_one(got: Any, expected: Any, case: Case | None) -> str | None:
     n_mfcc, L = case.args
     if _same(got, 1 + (L / 2) * np.sin(np.pi * np.arange(n_mfcc) / L)):
         return ("Off by one: the sine uses k + 1 for coefficient k (k = 0 … n_mfcc−1), so the "
@@ -119,7 +119,7 @@ def _off_by_one(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _forgot_one(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _forgot_one(got: Any, expected: Any, case: Case | None) -> str | None:
     n_mfcc, L = case.args
     if _same(got, (L / 2) * np.sin(np.pi * np.arange(1, n_mfcc + 1) / L)):
         return ("Every weight is exactly 1 too small: the lifter is 1 + (L/2)·sin(…); the 1 + keeps "
@@ -127,7 +127,7 @@ def _forgot_one(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _full_l(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _full_l(got: Any, expected: Any, case: Case | None) -> str | None:
     n_mfcc, L = case.args
     if _same(got, 1 + L * np.sin(np.pi * np.arange(1, n_mfcc + 1) / L)):
         return "The sine's amplitude is L/2, not L: 1 + (L / 2) · sin(π (k+1) / L)"
@@ -165,7 +165,7 @@ def lifter_weights(n_mfcc, L):
 # ----------------------------------------------------------------------------- 06.mfcc_from_logmel
 
 
-def _along_time(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _along_time(got: Any, expected: Any, case: Case | None) -> str | None:
     S_db, n_mfcc = case.args
     if _same(got, _dct_ortho(S_db, axis=1)[:n_mfcc]):
         return ("You took the DCT along time (axis 1, each mel band's history); MFCCs take it along "
@@ -173,7 +173,7 @@ def _along_time(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _kept_all(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _kept_all(got: Any, expected: Any, case: Case | None) -> str | None:
     S_db, n_mfcc = case.args
     have = _array(got)
     if have is not None and have.ndim == 2 and have.shape[0] == S_db.shape[0] != n_mfcc:
@@ -188,7 +188,7 @@ def _plain_cosine_sums(S: np.ndarray, factor: float) -> np.ndarray:
     return factor * (_cosines(S.shape[0]) @ S)
 
 
-def _unnormalised(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _unnormalised(got: Any, expected: Any, case: Case | None) -> str | None:
     S_db, n_mfcc = case.args
     # factor 2 is scipy.fft.dct's default (norm=None); factor 1 the bare cosine sums
     for factor in (2.0, 1.0):

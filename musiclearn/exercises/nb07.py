@@ -6,7 +6,7 @@ Importing this module registers the exercises ``07.decode_vlq``,
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from ._engine import Case, Mistake, exercise
 from ._compare import same as _same
@@ -23,7 +23,7 @@ def _groups(data: bytes, *, bits: int, mask: int, reverse: bool = False) -> int:
     return value
 
 
-def _kept_top_bit(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _kept_top_bit(got: Any, expected: Any, case: Case | None) -> str | None:
     (data,) = case.args
     if _same(got, _groups(data, bits=7, mask=0xFF)):
         return ("You kept the top bit of each byte: it is only the flag 'another byte follows'. "
@@ -31,7 +31,7 @@ def _kept_top_bit(got: Any, expected: Any, case: Optional[Case]) -> Optional[str
     return None
 
 
-def _eight_bits(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _eight_bits(got: Any, expected: Any, case: Case | None) -> str | None:
     (data,) = case.args
     if _same(got, _groups(data, bits=8, mask=0x7F)) or _same(got, _groups(data, bits=8, mask=0xFF)):
         return ("Each byte carries 7 bits of the number, not 8, so shift the value so far by 7 "
@@ -39,7 +39,7 @@ def _eight_bits(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _backwards(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _backwards(got: Any, expected: Any, case: Case | None) -> str | None:
     (data,) = case.args
     if _same(got, _groups(data, bits=7, mask=0x7F, reverse=True)):
         return ("You read the groups in the wrong order: the first byte holds the most significant "
@@ -110,7 +110,7 @@ def _tempo_at(tick, tempo_changes):
     return [tempo for start, tempo in tempo_changes if start <= tick][-1]
 
 
-def _first_tempo_only(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _first_tempo_only(got: Any, expected: Any, case: Case | None) -> str | None:
     tick, tempo_changes, tpq = case.args
     if len(tempo_changes) > 1 and _same(got, tick * tempo_changes[0][1] / tpq / 1e6):
         return ("You used only the first tempo for the whole time. Every tempo change starts a new "
@@ -118,7 +118,7 @@ def _first_tempo_only(got: Any, expected: Any, case: Optional[Case]) -> Optional
     return None
 
 
-def _tempo_at_the_end(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _tempo_at_the_end(got: Any, expected: Any, case: Case | None) -> str | None:
     tick, tempo_changes, tpq = case.args
     if _tempo_at(tick, tempo_changes) != tempo_changes[0][1] and \
             _same(got, tick * _tempo_at(tick, tempo_changes) / tpq / 1e6):
@@ -127,7 +127,7 @@ def _tempo_at_the_end(got: Any, expected: Any, case: Optional[Case]) -> Optional
     return None
 
 
-def _microseconds(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _microseconds(got: Any, expected: Any, case: Case | None) -> str | None:
     if _same(got, float(expected) * 1e6):
         return "A million times too large: the tempo is in microseconds per quarter note; divide by 1e6 for seconds"
     if _same(got, float(expected) * 1e3):
@@ -188,14 +188,14 @@ def ticks_to_seconds(tick, tempo_changes, ticks_per_quarter):
 # ----------------------------------------------------------------------------- 07.note_to_hz
 
 
-def _middle_c_reference(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _middle_c_reference(got: Any, expected: Any, case: Case | None) -> str | None:
     (note,) = case.args
     if _same(got, 440.0 * 2 ** ((note - 60) / 12)):
         return "A4 = 440 Hz is note 69, not 60 (60 is middle C, about 261.6 Hz): use note - 69"
     return None
 
 
-def _no_twelve(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _no_twelve(got: Any, expected: Any, case: Case | None) -> str | None:
     (note,) = case.args
     if _same(got, 440.0 * 2.0 ** (note - 69)):
         return ("One MIDI step is a semitone, and there are 12 semitones per octave (one doubling): "
@@ -203,14 +203,14 @@ def _no_twelve(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _upside_down(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _upside_down(got: Any, expected: Any, case: Case | None) -> str | None:
     (note,) = case.args
     if _same(got, 440.0 * 2 ** ((69 - note) / 12)):
         return "Higher notes have higher frequencies: the exponent is (note - 69) / 12, not (69 - note) / 12"
     return None
 
 
-def _linear(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _linear(got: Any, expected: Any, case: Case | None) -> str | None:
     (note,) = case.args
     if _same(got, 440.0 * note / 69):
         return ("Pitch is not proportional to the note number: each semitone multiplies the frequency "

@@ -6,7 +6,7 @@ Importing this module registers ``08.intervals``, ``08.count_tokens`` and
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -14,7 +14,7 @@ from ._engine import Case, Mistake, exercise
 from ._compare import as_number as _number
 
 
-def _ints(value: Any) -> Optional[list[int]]:
+def _ints(value: Any) -> list[int] | None:
     """``value`` as a list of ints when it is a 1-D sequence of whole numbers, else None."""
     try:
         array = np.asarray(value, dtype=float)
@@ -28,7 +28,7 @@ def _ints(value: Any) -> Optional[list[int]]:
 # ----------------------------------------------------------------------------- 08.intervals
 
 
-def _reversed_sign(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _reversed_sign(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _ints(got)
     if have is not None and any(expected) and have == [-e for e in expected]:
         return ("Every interval has the wrong sign: an interval is the *later* pitch minus the earlier "
@@ -36,7 +36,7 @@ def _reversed_sign(got: Any, expected: Any, case: Optional[Case]) -> Optional[st
     return None
 
 
-def _absolute(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _absolute(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _ints(got)
     if have is not None and have == [abs(e) for e in expected] and any(e < 0 for e in expected):
         return ("Your intervals are all positive: you took absolute values, so a falling step looks like a "
@@ -44,7 +44,7 @@ def _absolute(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _one_too_many(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _one_too_many(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _ints(got)
     (pitches,) = case.args
     if have is not None and len(have) == len(pitches):
@@ -93,14 +93,14 @@ def _count_reference(offsets, durations):
     return 2 + 2 * len(offsets) + gaps + (offsets[0] > 0)
 
 
-def _forgot_start_end(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _forgot_start_end(got: Any, expected: Any, case: Case | None) -> str | None:
     number = _number(got)
     if number is not None and number == expected - 2:
         return "Two tokens short: every tune starts with BOS and ends with EOS; count them too"
     return None
 
 
-def _forgot_rests(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _forgot_rests(got: Any, expected: Any, case: Case | None) -> str | None:
     offsets, durations = case.args
     number = _number(got)
     if number is not None and number == 2 + 2 * len(offsets) and expected != number:
@@ -110,7 +110,7 @@ def _forgot_rests(got: Any, expected: Any, case: Optional[Case]) -> Optional[str
     return None
 
 
-def _one_per_note(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _one_per_note(got: Any, expected: Any, case: Case | None) -> str | None:
     offsets, durations = case.args
     number = _number(got)
     rests = expected - 2 - 2 * len(offsets)
@@ -120,7 +120,7 @@ def _one_per_note(got: Any, expected: Any, case: Optional[Case]) -> Optional[str
     return None
 
 
-def _leading_rest(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _leading_rest(got: Any, expected: Any, case: Case | None) -> str | None:
     offsets, durations = case.args
     number = _number(got)
     if number is not None and offsets[0] > 0 and number == expected - 1:
@@ -176,7 +176,7 @@ def count_tokens(offsets, durations):
 # ----------------------------------------------------------------------------- 08.valid_shifts
 
 
-def _all_shifts(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _all_shifts(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _ints(got)
     if have is not None and have == list(range(-5, 7)) and have != list(expected):
         return ("You kept all 12 shifts; drop every shift that moves a note below `low` or above `high` "
@@ -184,7 +184,7 @@ def _all_shifts(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _exclusive_bounds(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _exclusive_bounds(got: Any, expected: Any, case: Case | None) -> str | None:
     pitches, low, high = case.args
     have = _ints(got)
     strict = [s for s in range(-5, 7) if low < min(pitches) + s and max(pitches) + s < high]
@@ -194,7 +194,7 @@ def _exclusive_bounds(got: Any, expected: Any, case: Optional[Case]) -> Optional
     return None
 
 
-def _missed_plus_six(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _missed_plus_six(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _ints(got)
     if have is not None and 6 in expected and have == [s for s in expected if s != 6]:
         return ("+6 is missing: the shifts run from -5 to +6 inclusive (range(-5, 7)), one per key; "

@@ -7,7 +7,7 @@ Importing this module registers ``09.bits_per_note``, ``09.perplexity`` and
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -18,28 +18,28 @@ from ._compare import same as _same
 # ----------------------------------------------------------------------------- 09.bits_per_note
 
 
-def _natural_log(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _natural_log(got: Any, expected: Any, case: Case | None) -> str | None:
     if _same(got, np.asarray(expected) * math.log(2)):
         return ("You used the natural logarithm (np.log): that gives nats, not bits. Bits use the "
                 "base-2 logarithm, np.log2 (1 nat = 1 / ln 2 ≈ 1.443 bits)")
     return None
 
 
-def _log10(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _log10(got: Any, expected: Any, case: Case | None) -> str | None:
     if _same(got, np.asarray(expected) * math.log10(2)):
         return ("You used log10: that measures in decimal digits (bans), not bits. Bits use the base-2 "
                 "logarithm, np.log2")
     return None
 
 
-def _no_minus(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _no_minus(got: Any, expected: Any, case: Case | None) -> str | None:
     if float(expected) != 0 and _same(got, -np.asarray(expected)):
         return ("Your answer is negative: log2 of a probability (at most 1) is <= 0, so information is "
                 "-log2(p), with a minus sign; a surprise costs a positive number of bits")
     return None
 
 
-def _summed(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _summed(got: Any, expected: Any, case: Case | None) -> str | None:
     (probs,) = case.args
     if len(probs) > 1 and _same(got, -np.sum(np.log2(probs))):
         return (f"That is the total over all {len(probs)} notes; bits *per note* is the mean, "
@@ -81,7 +81,7 @@ def bits_per_note(probs):
 # ----------------------------------------------------------------------------- 09.perplexity
 
 
-def _used_e(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _used_e(got: Any, expected: Any, case: Case | None) -> str | None:
     (bits,) = case.args
     if _same(got, np.exp(bits)):
         return ("You computed e ** bits (np.exp): that would be right for a loss in nats. The loss is "
@@ -89,14 +89,14 @@ def _used_e(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _used_ten(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _used_ten(got: Any, expected: Any, case: Case | None) -> str | None:
     (bits,) = case.args
     if _same(got, np.power(10.0, bits)):
         return "You computed 10 ** bits; bits are base-2 logarithms, so undo them with 2 ** bits (base 2)"
     return None
 
 
-def _squared(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _squared(got: Any, expected: Any, case: Case | None) -> str | None:
     (bits,) = case.args
     if _same(got, np.asarray(bits, dtype=float) ** 2):
         return ("You squared the bits (bits ** 2); perplexity is 2 raised to the power of the bits, "
@@ -145,7 +145,7 @@ def _pair_counts(tunes, prev, nxt, *, across: bool = False) -> tuple[int, int]:
     return pair, after
 
 
-def _across_boundaries(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _across_boundaries(got: Any, expected: Any, case: Case | None) -> str | None:
     tunes, prev, nxt, k, n_symbols = case.args
     c, n = _pair_counts(tunes, prev, nxt, across=True)
     if _same(got, (c + k) / (n + k * n_symbols)):
@@ -154,7 +154,7 @@ def _across_boundaries(got: Any, expected: Any, case: Optional[Case]) -> Optiona
     return None
 
 
-def _denominator_without_n_symbols(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _denominator_without_n_symbols(got: Any, expected: Any, case: Case | None) -> str | None:
     tunes, prev, nxt, k, n_symbols = case.args
     c, n = _pair_counts(tunes, prev, nxt)
     if n + k > 0 and _same(got, (c + k) / (n + k)):
@@ -164,7 +164,7 @@ def _denominator_without_n_symbols(got: Any, expected: Any, case: Optional[Case]
     return None
 
 
-def _unsmoothed(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _unsmoothed(got: Any, expected: Any, case: Case | None) -> str | None:
     tunes, prev, nxt, k, n_symbols = case.args
     c, n = _pair_counts(tunes, prev, nxt)
     if n > 0 and _same(got, c / n):
@@ -174,7 +174,7 @@ def _unsmoothed(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _unseen_context(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _unseen_context(got: Any, expected: Any, case: Case | None) -> str | None:
     if isinstance(got, float) and math.isnan(got):
         return ("You returned nan: when prev never occurs, 0 / 0 appears without smoothing. With add-k "
                 "the answer is k / (k · n_symbols) = 1 / n_symbols")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from functools import partial
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from ._compare import same
 _same = partial(same, rtol=1e-6, atol=1e-12)
 
 
-def _whole(value: Any) -> Optional[int]:
+def _whole(value: Any) -> int | None:
     """``value`` as an int when it is one whole number (int or float), else None."""
     if isinstance(value, bool):
         return None
@@ -33,7 +33,7 @@ def _whole(value: Any) -> Optional[int]:
 # ----------------------------------------------------------------------------- 10.causal_mask
 
 
-def _no_diagonal(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _no_diagonal(got: Any, expected: Any, case: Case | None) -> str | None:
     (T,) = case.args
     if _same(got, np.tril(np.ones((T, T), dtype=bool), k=-1)):
         return ("Your mask leaves out the diagonal: position i must also attend to itself (j = i), "
@@ -41,7 +41,7 @@ def _no_diagonal(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]
     return None
 
 
-def _future(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _future(got: Any, expected: Any, case: Case | None) -> str | None:
     (T,) = case.args
     if T > 1 and (_same(got, np.triu(np.ones((T, T), dtype=bool)))
                   or _same(got, np.triu(np.ones((T, T), dtype=bool), k=1))):
@@ -51,7 +51,7 @@ def _future(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _everything(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _everything(got: Any, expected: Any, case: Case | None) -> str | None:
     (T,) = case.args
     if T > 1 and _same(got, np.ones((T, T))):
         return ("Every entry of your mask is True: every position may attend to every other, "
@@ -94,7 +94,7 @@ def causal_mask(T):
 # ----------------------------------------------------------------------------- 10.lstm_parameters
 
 
-def _one_bias(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _one_bias(got: Any, expected: Any, case: Case | None) -> str | None:
     x, h = case.args
     if _whole(got) == 4 * h * (x + h + 1):
         return ("Close: that is the textbook count with one bias vector per gate. PyTorch's nn.LSTM keeps "
@@ -103,7 +103,7 @@ def _one_bias(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _no_bias(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _no_bias(got: Any, expected: Any, case: Case | None) -> str | None:
     x, h = case.args
     if _whole(got) == 4 * h * (x + h):
         return ("You counted the weight matrices only: every gate also has bias vectors "
@@ -111,7 +111,7 @@ def _no_bias(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _one_gate(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _one_gate(got: Any, expected: Any, case: Case | None) -> str | None:
     x, h = case.args
     if _whole(got) in (h * (x + h + 2), h * (x + h + 1), h * (x + h)):
         return ("You counted one set of weights; an LSTM has four: the input, forget and output gates "
@@ -119,7 +119,7 @@ def _one_gate(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _swapped(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _swapped(got: Any, expected: Any, case: Case | None) -> str | None:
     x, h = case.args
     if x != h and _whole(got) == 4 * x * (x + h + 2):
         return ("You swapped input_size and hidden_size: each of the 4 gates has hidden_size outputs, "
@@ -174,7 +174,7 @@ def _lr_reference(step, peak, warmup, total):
     return peak * _cosine((step - warmup) / max(1, total - warmup))
 
 
-def _no_warmup(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _no_warmup(got: Any, expected: Any, case: Case | None) -> str | None:
     step, peak, warmup, total = case.args
     if step < warmup and _same(got, peak * _cosine(step / max(1, total))):
         return (f"At step {step} the warm-up (the first warmup = {warmup} steps) is not over: the rate "
@@ -182,7 +182,7 @@ def _no_warmup(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _zero_start(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _zero_start(got: Any, expected: Any, case: Case | None) -> str | None:
     step, peak, warmup, total = case.args
     if step < warmup and _same(got, peak * step / warmup):
         return ("Your warm-up starts at 0: an optimiser step with learning rate 0 does nothing. "
@@ -190,7 +190,7 @@ def _zero_start(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
     return None
 
 
-def _plain_cosine(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _plain_cosine(got: Any, expected: Any, case: Case | None) -> str | None:
     step, peak, warmup, total = case.args
     have = _array(got)
     progress = min(1.0, (step - warmup) / max(1, total - warmup))
@@ -201,7 +201,7 @@ def _plain_cosine(got: Any, expected: Any, case: Optional[Case]) -> Optional[str
     return None
 
 
-def _linear_decay(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _linear_decay(got: Any, expected: Any, case: Case | None) -> str | None:
     step, peak, warmup, total = case.args
     progress = min(1.0, (step - warmup) / max(1, total - warmup))
     if step >= warmup and 0 < progress < 1 and _same(got, peak * (1 - progress)):

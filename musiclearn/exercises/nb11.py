@@ -6,7 +6,7 @@ Importing this module registers the exercises ``11.top_k``,
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -14,7 +14,7 @@ from ._engine import Case, Mistake, exercise
 from ._compare import as_array as _array
 
 
-def _kept(value: Any) -> Optional[np.ndarray]:
+def _kept(value: Any) -> np.ndarray | None:
     a = _array(value)
     return None if a is None else np.isfinite(a) & (a > -1e300)
 
@@ -22,7 +22,7 @@ def _kept(value: Any) -> Optional[np.ndarray]:
 # ----------------------------------------------------------------------------- 11.top_k
 
 
-def _zero_not_minus_inf(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _zero_not_minus_inf(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _array(got)
     want = np.asarray(expected)
     if have is None or have.shape != want.shape:
@@ -35,7 +35,7 @@ def _zero_not_minus_inf(got: Any, expected: Any, case: Optional[Case]) -> Option
     return None
 
 
-def _returned_probabilities(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _returned_probabilities(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _array(got)
     if have is None or have.shape != np.shape(expected):
         return None
@@ -45,7 +45,7 @@ def _returned_probabilities(got: Any, expected: Any, case: Optional[Case]) -> Op
     return None
 
 
-def _wrong_count(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _wrong_count(got: Any, expected: Any, case: Case | None) -> str | None:
     logits, k = case.args
     kept = _kept(got)
     if kept is None or kept.shape != np.shape(expected):
@@ -60,7 +60,7 @@ def _wrong_count(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]
     return None
 
 
-def _kept_smallest(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _kept_smallest(got: Any, expected: Any, case: Case | None) -> str | None:
     logits, k = case.args
     kept = _kept(got)
     if kept is None or kept.shape != np.shape(logits):
@@ -111,7 +111,7 @@ def top_k(logits, k):
 # ----------------------------------------------------------------------------- 11.total_variation
 
 
-def _forgot_half(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _forgot_half(got: Any, expected: Any, case: Case | None) -> str | None:
     have = _array(got)
     if have is not None and have.ndim == 0 and np.isclose(float(have), 2 * float(expected)):
         return ("Twice the answer: total variation is HALF the sum of absolute differences, "
@@ -119,7 +119,7 @@ def _forgot_half(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]
     return None
 
 
-def _not_normalised(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _not_normalised(got: Any, expected: Any, case: Case | None) -> str | None:
     p, q = (np.asarray(a, dtype=float) for a in case.args)
     have = _array(got)
     if have is None or have.ndim != 0:
@@ -130,7 +130,7 @@ def _not_normalised(got: Any, expected: Any, case: Optional[Case]) -> Optional[s
     return None
 
 
-def _squared(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _squared(got: Any, expected: Any, case: Case | None) -> str | None:
     p, q = (np.asarray(a, dtype=float) for a in case.args)
     p, q = p / p.sum(), q / q.sum()
     have = _array(got)
@@ -194,7 +194,7 @@ def _reference_longest(generated, training, *, by_pitch: bool = False) -> int:
     return best + 1 if generated and training else 0
 
 
-def _compared_pitches(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _compared_pitches(got: Any, expected: Any, case: Case | None) -> str | None:
     generated, training = case.args
     if isinstance(got, (int, np.integer)) and int(got) == _reference_longest(generated, training, by_pitch=True):
         return ("You compared pitches, so a passage copied in another key was missed. Compare intervals "
@@ -202,14 +202,14 @@ def _compared_pitches(got: Any, expected: Any, case: Optional[Case]) -> Optional
     return None
 
 
-def _counted_intervals(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _counted_intervals(got: Any, expected: Any, case: Case | None) -> str | None:
     if isinstance(got, (int, np.integer)) and int(got) == int(expected) - 1:
         return ("One short: you counted intervals, but the answer is in notes. A run of k matching "
                 "intervals covers k + 1 notes")
     return None
 
 
-def _not_consecutive(got: Any, expected: Any, case: Optional[Case]) -> Optional[str]:
+def _not_consecutive(got: Any, expected: Any, case: Case | None) -> str | None:
     generated, training = case.args
     gi = [y - x for x, y in zip(generated, generated[1:])]
     ti = set(y - x for x, y in zip(training, training[1:]))
