@@ -22,7 +22,7 @@ _SUBMODULES = frozenset(
         "audio", "audio_models", "bench", "clips", "corpus", "data", "doctor", "errors", "evaluate",
         "exercises", "fourier", "generate", "hygiene", "loaders", "mel", "melody", "mfcc", "midi", "models",
         "melody_bench", "next_sample", "ngram", "pitch", "plot", "rhythm", "signals", "stft", "testing", "tokens",
-        "torch_features", "train", "widgets", "windows",
+        "torch_features", "train", "translation", "widgets", "windows",
     }
 )
 
