@@ -34,16 +34,6 @@ melody
     The logic lives in :mod:`musiclearn.bench.melody` (notebook
     ``10_rnn_and_transformer.ipynb``).
 
-audio
-    Instrument-family classification of notes rendered from every installed
-    General MIDI SoundFont: an MFCC + logistic-regression baseline, a log-mel
-    CNN and a waveform CNN, each on a random, a program-disjoint and a
-    SoundFont-disjoint split (``--holdout-soundfont PATH`` adds a SoundFont
-    that is not installed). ``--json OUT`` writes ``{"families", "soundfonts",
-    "chance", "results": [{"model", "split", "accuracy", "accuracy_seeds",
-    "train_clips", "seconds", ...}], "inflation", ...}``. The logic lives in
-    :mod:`musiclearn.bench.audio` (notebook ``14_spectrograms_as_images.ipynb``).
-
 One module per benchmark: :mod:`musiclearn.bench.features` and
 :mod:`musiclearn.bench.melody`, each with a ``configure(parser)`` that adds
 its options and a ``run_command(args)`` that runs it and returns the exit
@@ -90,8 +80,6 @@ COMMANDS: dict[str, Command] = {
     "features": _command("features", "DSP speed: stft / melspectrogram / mfcc and batched torch MFCC against librosa"),
     "melody": _command("melody", "melody benchmark: bits per note of n-gram, LSTM and transformer models by "
                        "k-fold CV (kinder0)"),
-    "audio": _command("audio", "audio benchmark: instrument-family accuracy of MFCC, log-mel CNN and waveform CNN "
-                      "models on random, program-disjoint and SoundFont-disjoint splits"),
 }
 
 
