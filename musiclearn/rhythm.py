@@ -258,6 +258,14 @@ def peak_pick(
     Notebook: ``12_pitch_onsets_tempo.ipynb``. Böck, Krebs & Schedl (2012),
     "Evaluating the online capabilities of onset detection methods", ISMIR.
 
+    Notes
+    -----
+    Equal to ``librosa.util.peak_pick`` except for exact ties on flat
+    stretches: where a sample equals the mean of its window, rounding decides
+    condition 2, and librosa's compiled mean rounds differently from the
+    left-to-right float64 sum used here (``tests/test_rhythm.py`` checks
+    equality on signals without such ties).
+
     Examples
     --------
     >>> x = np.array([0, 1, 0, 0, 3, 0, 0, 0.5, 0, 2, 2.5, 0])
@@ -279,11 +287,16 @@ def peak_pick(
     # Condition 1: a sliding maximum over [n - pre_max, n + post_max), padded with -inf.
     padded = np.concatenate([np.full(pre_max_, -np.inf), values, np.full(post_max_, -np.inf)])
     window_max = np.lib.stride_tricks.sliding_window_view(padded, pre_max_ + post_max_)[:n].max(axis=-1)
-    # Condition 2: a sliding mean over [n - pre_avg, n + post_avg), cut at both ends, from cumulative sums.
-    cumulative = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
+    # Condition 2: a sliding mean over [n - pre_avg, n + post_avg), cut at both ends. Each window is
+    # summed left to right in float64, as librosa's compiled loop does (a running cumulative sum
+    # rounds differently): on a flat stretch the mean rounds as librosa's and ties break the same way.
     lo = np.maximum(0, index - pre_avg_)
     hi = np.minimum(n, index + post_avg_)
-    window_mean = (cumulative[hi] - cumulative[lo]) / (hi - lo)
+    window_sum = np.zeros(n)
+    for k in range(pre_avg_ + post_avg_):
+        inside = lo + k < hi
+        window_sum[inside] += values[(lo + k)[inside]]
+    window_mean = window_sum / (hi - lo)
     # librosa compares in float32 when x is float32 (its compiled peak picker takes delta as float32).
     margin = np.float32(threshold) if values.dtype == np.float32 else threshold
     candidates = np.flatnonzero((values == window_max) & (values >= (window_mean + margin)))
