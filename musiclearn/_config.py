@@ -7,6 +7,7 @@ from pathlib import Path
 
 FAST_ENV = "MUSICLEARN_FAST"
 CACHE_ENV = "MUSICLEARN_CACHE_DIR"
+SOUNDFONTS_ENV = "MUSICLEARN_SOUNDFONTS"
 
 
 def fast_mode() -> bool:
@@ -16,6 +17,19 @@ def fast_mode() -> bool:
     minute on two CPU cores; the test command sets it. Learners leave it unset.
     """
     return os.environ.get(FAST_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def soundfont_choice() -> tuple[str, ...] | None:
+    """The SoundFont names listed in ``MUSICLEARN_SOUNDFONTS`` (comma-separated), or None when unset.
+
+    A teacher (or a test) uses it to run Part III with fewer SoundFonts than
+    are installed, e.g. ``MUSICLEARN_SOUNDFONTS=TimGM6mb`` to see what a
+    machine with none of the optional packages gets.
+    """
+    value = os.environ.get(SOUNDFONTS_ENV, "").strip()
+    if not value:
+        return None
+    return tuple(name.strip() for name in value.split(",") if name.strip())
 
 
 def cache_dir() -> Path:

@@ -347,8 +347,8 @@ def soundfont(path: os.PathLike[str] | str, *, name: str | None = None, licence:
     return SoundFont(label, p, str(licence), "")
 
 
-@functools.lru_cache(maxsize=1)
-def _discover() -> SoundFonts:
+@functools.lru_cache(maxsize=4)
+def _discover(choice: tuple[str, ...] | None = None) -> SoundFonts:
     found = [SoundFont("TimGM6mb", _timgm6mb_path(), "GPL-2.0 (Tim Brechbill; bundled with pretty_midi)",
                        "pretty_midi", "TimGM6mb")]
     if _riff_problem(found[0].path) is not None:
@@ -362,9 +362,18 @@ def _discover() -> SoundFonts:
             missing.append(f"{name} ({licence}): sudo apt-get install {package}")
         else:
             found.append(SoundFont(name, path.resolve(), licence, f"Debian package {package}", lineage))
+    if choice is not None:
+        known = ["TimGM6mb"] + [entry[0] for entry in _KNOWN]
+        unknown = [name for name in choice if name not in known]
+        if unknown:
+            raise ValueError(f"MUSICLEARN_SOUNDFONTS names {unknown}, which are not SoundFonts the course knows; "
+                             f"use a comma-separated subset of {', '.join(known)} (TimGM6mb is always used)")
+        left_out = [sf.name for sf in found[1:] if sf.name not in choice]
+        found = [found[0]] + [sf for sf in found[1:] if sf.name in choice]
+        missing += [f"{name} (installed, left out by MUSICLEARN_SOUNDFONTS)" for name in left_out]
     names = ", ".join(sf.name for sf in found)
     if missing:
-        notice = (f"{len(found)} SoundFont(s) found: {names}. Not installed: "
+        notice = (f"{len(found)} SoundFont(s) used: {names}. Not used: "
                   + "; ".join(missing)
                   + ". Everything runs without them, with fewer instrument timbres (the numbers then differ).")
     else:
@@ -382,6 +391,8 @@ def soundfonts() -> SoundFonts:
     (``fluid-soundfont-gm``, 148 MB, MIT), sf_GMbank (``csound-soundfont``,
     4 MB, public domain) and MuseScore_General_Lite (``musescore-general-
     soundfont-small``, 40 MB, MIT). The answer is computed once per session.
+    ``MUSICLEARN_SOUNDFONTS=TimGM6mb,FluidR3_GM`` (comma-separated names) uses
+    only those of the installed ones; TimGM6mb is always used.
 
     Returns
     -------
@@ -397,7 +408,9 @@ def soundfonts() -> SoundFonts:
     >>> all(sf.path.is_file() for sf in sfs)
     True
     """
-    return _discover()
+    from ._config import soundfont_choice
+
+    return _discover(soundfont_choice())
 
 
 def _as_soundfonts(value: Any) -> tuple[SoundFont, ...]:

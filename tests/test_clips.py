@@ -64,6 +64,25 @@ def test_lineages_group_soundfonts_that_share_samples():
         assert sfs["MuseScore_General_Lite"].lineage == sfs["FluidR3_GM"].lineage
 
 
+def test_the_soundfont_choice_variable_leaves_installed_soundfonts_out(monkeypatch):
+    installed = clips.soundfonts().names
+    monkeypatch.setenv("MUSICLEARN_SOUNDFONTS", "TimGM6mb")
+    only = clips.soundfonts()
+    assert only.names == ("TimGM6mb",)
+    assert [line for line in only.missing if "left out by MUSICLEARN_SOUNDFONTS" in line] == \
+        [f"{name} (installed, left out by MUSICLEARN_SOUNDFONTS)" for name in installed[1:]]
+    assert "1 SoundFont(s) used: TimGM6mb" in only.notice
+    assert clips.notes(programs=[0], pitches=[60], velocities=[100]).column("soundfont").tolist() == ["TimGM6mb"]
+    if len(installed) > 1:
+        monkeypatch.setenv("MUSICLEARN_SOUNDFONTS", f" {installed[1]} ,")   # spaces and a trailing comma are fine
+        assert clips.soundfonts().names == ("TimGM6mb", installed[1])
+    monkeypatch.setenv("MUSICLEARN_SOUNDFONTS", "TimGM6mb,FluidR3")
+    with pytest.raises(ValueError, match=r"MUSICLEARN_SOUNDFONTS names \['FluidR3'\].*FluidR3_GM"):
+        clips.soundfonts()
+    monkeypatch.delenv("MUSICLEARN_SOUNDFONTS")
+    assert clips.soundfonts().names == installed
+
+
 def test_soundfont_accepts_a_real_file_and_names_it():
     path = clips.soundfonts()["TimGM6mb"].path
     sf = clips.soundfont(path, name="tim", licence="GPL-2.0")
