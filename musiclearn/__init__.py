@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = frozenset(
     {
-        "audio", "bench", "clips", "corpus", "data", "doctor", "errors", "evaluate",
+        "audio", "audio_models", "bench", "clips", "corpus", "data", "doctor", "errors", "evaluate",
         "exercises", "fourier", "generate", "hygiene", "loaders", "mel", "melody", "mfcc", "midi", "models",
         "melody_bench", "next_sample", "ngram", "pitch", "plot", "rhythm", "signals", "stft", "testing", "tokens",
         "torch_features", "train", "translation", "widgets", "windows",

@@ -46,7 +46,7 @@ __all__ = [
     "mu_compress", "mu_expand", "encode_mulaw", "decode_mulaw", "check_audio",
     "bits_per_sample", "entropy_bits", "unigram", "lpc", "LinearPredictor",
     "receptive_field", "WaveNet", "RandomWindows", "wavenet_bits",
-    "generate_naive", "generate_cached", "VQVAE", "train_vqvae",
+    "generate_naive", "generate_cached", "VQVAE", "train_vqvae", "vq_codes",
     "instrument_audio", "save_model", "load_model",
 ]
 
@@ -894,6 +894,42 @@ def train_vqvae(model: Any, clips: Sequence[Any], *, steps: int, batch_size: int
                     model.quantizer.codebook[dead] = z[pick]
     model.eval()
     return losses
+
+
+def vq_codes(model: Any, y: Any, *, chunk_seconds: float = 10.0) -> np.ndarray:
+    """The codes of a long clip under a :func:`VQVAE`, encoded in chunks to keep memory small.
+
+    Notebook: ``15_next_sample.ipynb``. Encoding minutes of audio in one
+    pass holds every full-rate activation of the encoder at once (hundreds of
+    MB); chunks of ``chunk_seconds`` (rounded to whole codes) cost a few MB
+    each. Only the codes at chunk edges can differ from a single pass (the
+    encoder's convolutions see zeros beyond an edge). Returns ``len(y) // hop``
+    int64 codes.
+
+    Examples
+    --------
+    >>> vq = VQVAE(codebook_size=8, code_dim=4, channels=8)
+    >>> y = np.sin(np.arange(8000) * 0.05).astype(np.float32) * 0.5
+    >>> codes = vq_codes(vq, y, chunk_seconds=0.25)
+    >>> codes.shape, codes.dtype
+    ((100,), dtype('int64'))
+    """
+    import torch
+
+    arr = np.asarray(y, dtype=np.float32)
+    if arr.ndim != 1:
+        raise ValueError(f"y must be mono audio, one axis of samples; got shape {arr.shape}.")
+    _finite(arr, "y")
+    if not chunk_seconds > 0:
+        raise ValueError(f"chunk_seconds must be positive, got {chunk_seconds!r}.")
+    step = max(1, int(chunk_seconds * model.sample_rate) // model.hop) * model.hop
+    usable = len(arr) // model.hop * model.hop
+    pieces = []
+    with torch.no_grad():
+        for start in range(0, usable, step):
+            piece = torch.from_numpy(np.ascontiguousarray(arr[start : min(start + step, usable)]))[None]
+            pieces.append(model.encode(piece)[0].cpu().numpy())
+    return np.concatenate(pieces).astype(np.int64) if pieces else np.zeros(0, dtype=np.int64)
 
 
 # ----------------------------------------------------------------------------- data

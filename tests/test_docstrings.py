@@ -35,10 +35,6 @@ NO_NOTEBOOK: dict[str, str] = {}
 #: them while ARCHITECTURE.md lists them as coming. The entry goes once the notebook exists
 #: (test_planned_notebooks_are_still_to_come fails as a reminder).
 PLANNED: dict[str, str] = {
-    "14_spectrograms_as_images.ipynb": "plot.confusion_matrix/learning_curves and train's classification "
-                                       "path are tested; the notebook and its audio models are being written",
-    "15_next_sample.ipynb": "musiclearn.next_sample (Part IV) is tested; its notebook is being written",
-    "16_spectrogram_translation.ipynb": "musiclearn.translation (Part IV) is tested; its notebook is being written",
 }
 
 #: Modules whose objects are exercise solutions: the module docstring names the notebook.

@@ -174,3 +174,20 @@ def test_bad_input_gives_clear_errors(tmp_path):
     torch.save({"format": ["something", 1]}, tmp_path / "other.pt")
     with pytest.raises(DataError, match="not a musiclearn next-sample checkpoint"):
         ns.load_model(ns.WaveNet(), tmp_path / "other.pt")
+
+
+def test_vq_codes_in_chunks_match_one_pass_away_from_the_edges():
+    torch.manual_seed(0)
+    vq = ns.VQVAE(codebook_size=16, code_dim=4, channels=8)
+    y = (0.5 * np.sin(np.arange(16_050) * 0.07) * np.linspace(0, 1, 16_050)).astype(np.float32)
+    with torch.no_grad():
+        whole = vq.encode(torch.from_numpy(y)[None])[0].numpy()
+    assert np.array_equal(ns.vq_codes(vq, y, chunk_seconds=10.0), whole) and len(whole) == 16_050 // 80
+    chunked = ns.vq_codes(vq, y, chunk_seconds=0.5)            # 50 codes per chunk
+    assert len(chunked) == len(whole)
+    inner = np.ones(len(whole), bool)
+    for edge in range(50, len(whole), 50):
+        inner[edge - 1 : edge + 1] = False
+    assert np.array_equal(chunked[inner], whole[inner])
+    with pytest.raises(ValueError, match="mono"):
+        ns.vq_codes(vq, np.zeros((2, 800)))

@@ -93,3 +93,47 @@ def test_the_teacher_switch_in_the_readme_is_the_one_course_py_knows():
     teaching = _section("Teaching with Binder")
     assert f"python3 course.py lab {course.NO_SOLUTIONS}" in teaching
     assert "MUSICLEARN_SOLUTIONS=hide" in teaching
+
+
+def test_audio_benchmark_numbers_in_the_readme_are_the_measured_ones():
+    import json
+
+    report = json.loads((ROOT / "benchmarks" / "audio.json").read_text())
+    section = _section("Results: the audio benchmark")
+    by = {(r["model"], r["split"]): r for r in report["results"]}
+    splits = [s for s in ("random", "program-disjoint", "soundfont-disjoint", "holdout-soundfont")
+              if any(split == s for _, split in by)]
+    header = re.search(r"^\| model \| (.*) \|$", section, flags=re.MULTILINE)
+    assert header and header.group(1).split(" | ") == splits, "the README's columns should be the report's splits"
+    wording = {"mfcc-logreg": "MFCC statistics + logistic regression", "cnn-logmel": "log-mel CNN",
+               "cnn-waveform": "waveform CNN"}
+    for model, label in wording.items():
+        cells = " | ".join(f"{by[(model, s)]['accuracy']:.3f} ± {by[(model, s)]['accuracy_std']:.3f}" for s in splits)
+        assert re.search(rf"^\| {re.escape(label)} \| {re.escape(cells)} \|$", section, flags=re.MULTILINE), \
+            f"README row {label!r} should read {cells}"
+    assert f"{report['seconds'] / 60:.1f} minutes" in section
+    assert f"{report['clips']:,} clips" in section
+    gaps = [gap for per_split in report["inflation"].values() for gap in per_split.values()]
+    assert f"by {min(gaps):.2f} to {max(gaps):.2f}" in section
+
+
+def test_audio_generation_numbers_in_the_readme_are_the_measured_ones():
+    import json
+
+    report = json.loads((ROOT / "benchmarks" / "audio-gen.json").read_text())
+    section = _section("Results: generating audio")
+    bits, speed, tr = report["bits_per_sample"], report["generation_samples_per_second"], report["translation"]
+    rows = {
+        "unigram (μ-law code histogram)": f"{bits['unigram']:.3f} bits/sample",
+        f"linear prediction (LPC, order {report['config']['lpc_order']})": f"{bits['lpc']:.3f} bits/sample",
+        "WaveNet": f"{bits['wavenet']:.3f} bits/sample",
+        "transformer prior over VQ-VAE codes": f"{report['vqvae_prior_bits_per_second']:.0f} bits/s of codes",
+        "WaveNet generation, naive / cached": f"{speed['naive']:,.0f} / {speed['cached']:,.0f} samples/s",
+        "translation, mel L1: model / copy / stretch / envelope":
+            " / ".join(f"{tr['mel_l1_db'][k]:.2f}" for k in ("model", "copy", "stretch", "envelope")) + " dB",
+        "held-out alignments that are monotonic": f"{tr['monotonic_share']:.0%}",
+    }
+    for label, value in rows.items():
+        assert re.search(rf"^\| {re.escape(label)} \| {re.escape(value)} \|$", section, flags=re.MULTILINE), \
+            f"README row {label!r} should read {value}"
+    assert f"{report['seconds'] / 60:.1f} minutes" in section

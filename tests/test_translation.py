@@ -82,7 +82,7 @@ def test_checkpoint_round_trip_and_mismatch(tmp_path):
         assert k == k2 and torch.equal(v, v2)
     src = np.random.default_rng(1).uniform(-80, 0, (40, 10))
     assert np.array_equal(tr.translate(model, src, max_steps=3)[0], tr.translate(loaded, src, max_steps=3)[0])
-    with pytest.raises(DataError, match=r"another configuration \(r: 4 there, 2 here\)"):
+    with pytest.raises(DataError, match=r"another configuration \(r: 6 there, 2 here\)"):
         tr.load_model(path, model=_tiny(r=2))
     (tmp_path / "junk.pt").write_bytes(b"not a checkpoint")
     with pytest.raises(DataError, match="not a readable checkpoint"):

@@ -34,6 +34,27 @@ melody
     The logic lives in :mod:`musiclearn.bench.melody` (notebook
     ``10_rnn_and_transformer.ipynb``).
 
+audio
+    Instrument-family classification of notes rendered from every installed
+    General MIDI SoundFont: an MFCC + logistic-regression baseline, a log-mel
+    CNN and a waveform CNN, each on a random, a program-disjoint and a
+    SoundFont-disjoint split (``--holdout-soundfont PATH`` adds a SoundFont
+    that is not installed). ``--json OUT`` writes ``{"families", "soundfonts",
+    "chance", "results": [{"model", "split", "accuracy", "accuracy_seeds",
+    "train_clips", "seconds", ...}], "inflation", ...}``. The logic lives in
+    :mod:`musiclearn.bench.audio` (notebook ``14_spectrograms_as_images.ipynb``).
+
+audio-gen
+    Audio generation on melodies rendered at 8 kHz: held-out bits per sample
+    of the μ-law histogram, LPC and a small WaveNet; naive and cached
+    generation speed; the bits per second of a transformer prior over VQ-VAE
+    codes; and the spectrogram translation numbers of notebook 16.
+    ``--json OUT`` writes ``{"bits_per_sample": {"unigram", "lpc",
+    "wavenet"}, "generation_samples_per_second": {"naive", "cached"},
+    "vqvae_prior_bits_per_second", "training_tokens_per_second",
+    "translation": {...}, ...}``. The logic lives in
+    :mod:`musiclearn.bench.audio_gen` (notebook ``15_next_sample.ipynb``).
+
 One module per benchmark: :mod:`musiclearn.bench.features` and
 :mod:`musiclearn.bench.melody`, each with a ``configure(parser)`` that adds
 its options and a ``run_command(args)`` that runs it and returns the exit
@@ -80,6 +101,10 @@ COMMANDS: dict[str, Command] = {
     "features": _command("features", "DSP speed: stft / melspectrogram / mfcc and batched torch MFCC against librosa"),
     "melody": _command("melody", "melody benchmark: bits per note of n-gram, LSTM and transformer models by "
                        "k-fold CV (kinder0)"),
+    "audio": _command("audio", "audio benchmark: instrument-family accuracy of MFCC, log-mel CNN and waveform CNN "
+                      "models on random, program-disjoint and SoundFont-disjoint splits"),
+    "audio-gen": _command("audio_gen", "audio generation benchmark: bits per sample of μ-law histogram, LPC and "
+                          "WaveNet, generation speed, VQ-VAE prior, spectrogram translation"),
 }
 
 

@@ -99,7 +99,7 @@ __all__ = [
 ]
 
 #: The notebooks that have exercises; module ``nbNN`` of this package holds notebook NN's.
-NOTEBOOKS: tuple[str, ...] = ("00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13")
+NOTEBOOKS: tuple[str, ...] = ("00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16")
 
 
 def _load_notebook_modules() -> None:
