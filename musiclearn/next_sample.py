@@ -845,7 +845,7 @@ def _spectral_loss(y: "torch.Tensor", target: "torch.Tensor") -> "torch.Tensor":
 
 
 def train_vqvae(model: Any, clips: Sequence[Any], *, steps: int, batch_size: int = 8, length: int = 4000,
-                lr: float = 2e-3, seed: int = 0, progress: bool = False) -> list[float]:
+                lr: float = 2e-3, seed: int = 0, device: Any = "cpu", progress: bool = False) -> list[float]:
     """Train a :func:`VQVAE` on random windows of float clips; return the loss per step.
 
     Notebook: ``15_next_sample.ipynb``. The loss is the waveform's mean
@@ -855,12 +855,20 @@ def train_vqvae(model: Any, clips: Sequence[Any], *, steps: int, batch_size: int
     encoder outputs every 25 steps, so the codebook stays in use. This is its
     own short loop: :func:`musiclearn.train.train` trains next-token
     classifiers with cross-entropy, which an autoencoder is not.
+
+    ``device`` (default ``"cpu"``; ``None`` picks one with
+    :func:`musiclearn.train.choose_device`) is where it trains; the model is
+    left there, and :func:`vq_codes` follows it.
     """
     import torch
     from torch.nn import functional as F
     from tqdm.auto import tqdm
 
+    from .train import choose_device
+
     steps = _validate.positive_int(steps, "steps")
+    target = choose_device(device)
+    model.to(target)
     arrays = [np.asarray(c, dtype=np.float32) for c in clips]
     arrays = [a for a in arrays if len(a) > length]
     if not arrays:
@@ -875,7 +883,7 @@ def train_vqvae(model: Any, clips: Sequence[Any], *, steps: int, batch_size: int
         which = rng.choice(len(arrays), size=batch_size, p=sizes / sizes.sum())
         batch = np.stack([arrays[i][s : s + length] for i in which
                           for s in [int(rng.integers(len(arrays[i]) - length))]])
-        y = torch.from_numpy(batch)
+        y = torch.from_numpy(batch).to(target)
         y = y[:, : length // model.hop * model.hop]
         recon, vq_loss, codes = model(y)
         loss = F.mse_loss(recon, y) + _spectral_loss(recon, y) + vq_loss
@@ -890,7 +898,7 @@ def train_vqvae(model: Any, clips: Sequence[Any], *, steps: int, batch_size: int
                 dead = (~used).nonzero().ravel()
                 if len(dead):
                     z = model.encoder(y[:, None]).transpose(1, 2).reshape(-1, model.config["code_dim"])
-                    pick = torch.randint(len(z), (len(dead),))
+                    pick = torch.randint(len(z), (len(dead),), device=z.device)
                     model.quantizer.codebook[dead] = z[pick]
     model.eval()
     return losses
@@ -925,9 +933,10 @@ def vq_codes(model: Any, y: Any, *, chunk_seconds: float = 10.0) -> np.ndarray:
     step = max(1, int(chunk_seconds * model.sample_rate) // model.hop) * model.hop
     usable = len(arr) // model.hop * model.hop
     pieces = []
+    where = next(model.parameters()).device
     with torch.no_grad():
         for start in range(0, usable, step):
-            piece = torch.from_numpy(np.ascontiguousarray(arr[start : min(start + step, usable)]))[None]
+            piece = torch.from_numpy(np.ascontiguousarray(arr[start : min(start + step, usable)]))[None].to(where)
             pieces.append(model.encode(piece)[0].cpu().numpy())
     return np.concatenate(pieces).astype(np.int64) if pieces else np.zeros(0, dtype=np.int64)
 

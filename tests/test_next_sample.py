@@ -147,6 +147,9 @@ def test_vqvae_shapes_and_training_step():
     assert len(losses) == 3 and all(math.isfinite(v) for v in losses)
     codes = vq.encode(torch.from_numpy(y)[None])
     assert codes.shape == (1, 50) and int(codes.max()) < 8
+    assert next(vq.parameters()).device.type == "cpu"            # the default device
+    with pytest.raises(ValueError, match="CUDA was asked for"):
+        ns.train_vqvae(vq, [y], steps=1, batch_size=2, length=800, device="cuda:7")
 
 
 def test_bad_input_gives_clear_errors(tmp_path):

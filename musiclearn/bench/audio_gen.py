@@ -198,7 +198,7 @@ def run(config: BenchConfig | None = None, *, quick: bool = False, seed: int = 0
         torch.manual_seed(seed)
         vq = ns.VQVAE(codebook_size=cfg.vq_codebook, sample_rate=cfg.sr)
         tick = time.perf_counter()
-        ns.train_vqvae(vq, train_audio, steps=cfg.vq_steps, batch_size=8, length=4000, seed=seed)
+        ns.train_vqvae(vq, train_audio, steps=cfg.vq_steps, batch_size=8, length=4000, seed=seed, device=device)
         vq_train_s = time.perf_counter() - tick
         vq_train = [ns.vq_codes(vq, a) for a in train_audio]
         vq_test = [ns.vq_codes(vq, a) for a in test_audio]
