@@ -71,7 +71,7 @@ import os
 import time
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -805,6 +805,41 @@ def _whole_list(values: Any, name: str, *, low: int, high: int) -> tuple[int, ..
 # ----------------------------------------------------------------------------- single notes
 
 
+def _render(sfs: Sequence[SoundFont], plan: Callable[[SoundFont], Iterator[tuple[dict, int, list]]], *,
+            n_jobs: int, n_samples: int, sr: int, what: str, silent: str,
+            progress: bool | None) -> tuple[np.ndarray, list[dict], list[dict]]:
+    """Play every ``(row, program, events)`` of ``plan(sf)`` with each SoundFont loaded once.
+
+    Returns the int16 audio of the clips that sound, their metadata rows, and
+    the rows skipped with a reason (no preset for the program, or ``silent``).
+    """
+    audio = np.zeros((n_jobs, n_samples), np.int16)
+    meta: list[dict] = []
+    skipped: list[dict] = []
+    bar = _progress(n_jobs, f"rendering {what}", progress)
+    try:
+        for sf in sfs:
+            synth = _Synth(sf, sr)
+            try:
+                for row, program, events in plan(sf):
+                    y = synth.play(program, events, n_samples)
+                    if y is None:
+                        skipped.append({**row, "reason": "the SoundFont has no preset for this program"})
+                    elif float(np.max(np.abs(y))) < _SILENT_PEAK:
+                        skipped.append({**row, "reason": silent})
+                    else:
+                        audio[len(meta)] = _to_int16(y)
+                        meta.append(row)
+                    if bar is not None:
+                        bar.update(1)
+            finally:
+                synth.close()
+    finally:
+        if bar is not None:
+            bar.close()
+    return audio[: len(meta)], meta, skipped
+
+
 def notes(
     *,
     families: Sequence[str] = DEFAULT_FAMILIES,
@@ -907,39 +942,20 @@ def notes(
            "release_at": release_at, "sr": rate, "gain": _GAIN,
            "soundfonts": [{"name": sf.name, "lineage": sf.lineage, **_file_stamp(sf.path)} for sf in sfs]}
 
+    def plan(sf: SoundFont) -> Iterator[tuple[dict, int, list]]:
+        for p in progs:
+            for k in keys:
+                for v in vels:
+                    row = {"id": f"{sf.name}-p{p:03d}-n{k:03d}-v{v:03d}", "kind": "note",
+                           "family": family_of(p), "program": p, "instrument": program_name(p),
+                           "pitch": k, "velocity": v, "soundfont": sf.name,
+                           "lineage": sf.lineage, "duration_s": n_samples / rate, "sr": rate}
+                    yield row, p, [(0, True, k, v), (release_at, False, k, v)]
+
     def build() -> tuple[np.ndarray, list[dict], list[dict]]:
-        jobs = [(sf, p, k, v) for sf in sfs for p in progs for k in keys for v in vels]
-        audio = np.zeros((len(jobs), n_samples), np.int16)
-        meta: list[dict] = []
-        skipped: list[dict] = []
-        bar = _progress(len(jobs), "rendering notes", progress)
-        try:
-            for sf in sfs:
-                synth = _Synth(sf, rate)
-                try:
-                    for p in progs:
-                        for k in keys:
-                            for v in vels:
-                                row = {"id": f"{sf.name}-p{p:03d}-n{k:03d}-v{v:03d}", "kind": "note",
-                                       "family": family_of(p), "program": p, "instrument": program_name(p),
-                                       "pitch": k, "velocity": v, "soundfont": sf.name,
-                                       "lineage": sf.lineage, "duration_s": n_samples / rate, "sr": rate}
-                                y = synth.play(p, [(0, True, k, v), (release_at, False, k, v)], n_samples)
-                                if y is None:
-                                    skipped.append({**row, "reason": "the SoundFont has no preset for this program"})
-                                elif float(np.max(np.abs(y))) < _SILENT_PEAK:
-                                    skipped.append({**row, "reason": "silent: the preset does not cover this key"})
-                                else:
-                                    audio[len(meta)] = _to_int16(y)
-                                    meta.append(row)
-                                if bar is not None:
-                                    bar.update(1)
-                finally:
-                    synth.close()
-        finally:
-            if bar is not None:
-                bar.close()
-        return audio[: len(meta)], meta, skipped
+        return _render(sfs, plan, n_jobs=len(sfs) * len(progs) * len(keys) * len(vels), n_samples=n_samples,
+                       sr=rate, what="notes", silent="silent: the preset does not cover this key",
+                       progress=progress)
 
     return _cached("notes", key, build, cache=cache, sr=rate)
 
@@ -1083,40 +1099,23 @@ def phrases(
            "gain": _GAIN,
            "soundfonts": [{"name": sf.name, "lineage": sf.lineage, **_file_stamp(sf.path)} for sf in sfs]}
 
+    def plan(sf: SoundFont) -> Iterator[tuple[dict, int, list]]:
+        for p in progs:
+            for tune, bpm, events, played in plans:
+                row = {"id": f"{sf.name}-p{p:03d}-{tune.source.replace(':', '_')}-{bpm}bpm",
+                       "kind": "phrase", "family": family_of(p), "program": p,
+                       "instrument": program_name(p), "soundfont": sf.name,
+                       "lineage": sf.lineage, "tune": tune.source,
+                       "title": tune.title, "tempo": float(bpm),
+                       "key": _transposed_key(tune.key, shift), "time_signature": tune.time_signature,
+                       "transpose": shift, "n_notes": len(played),
+                       "pitch": int(np.median(played)), "velocity": vel,
+                       "duration_s": n_samples / rate, "sr": rate}
+                yield row, p, events
+
     def build() -> tuple[np.ndarray, list[dict], list[dict]]:
-        audio = np.zeros((len(sfs) * len(progs) * len(plans), n_samples), np.int16)
-        meta: list[dict] = []
-        skipped: list[dict] = []
-        bar = _progress(len(audio), "rendering phrases", progress)
-        try:
-            for sf in sfs:
-                synth = _Synth(sf, rate)
-                try:
-                    for p in progs:
-                        for tune, bpm, events, played in plans:
-                            row = {"id": f"{sf.name}-p{p:03d}-{tune.source.replace(':', '_')}-{bpm}bpm",
-                                   "kind": "phrase", "family": family_of(p), "program": p,
-                                   "instrument": program_name(p), "soundfont": sf.name,
-                                   "lineage": sf.lineage, "tune": tune.source,
-                                   "title": tune.title, "tempo": float(bpm),
-                                   "key": _transposed_key(tune.key, shift), "time_signature": tune.time_signature,
-                                   "transpose": shift, "n_notes": len(played),
-                                   "pitch": int(np.median(played)), "velocity": vel,
-                                   "duration_s": n_samples / rate, "sr": rate}
-                            y = synth.play(p, events, n_samples)
-                            if y is None or float(np.max(np.abs(y))) < _SILENT_PEAK:
-                                skipped.append({**row, "reason": "silent: the SoundFont cannot play it"})
-                            else:
-                                audio[len(meta)] = _to_int16(y)
-                                meta.append(row)
-                            if bar is not None:
-                                bar.update(1)
-                finally:
-                    synth.close()
-        finally:
-            if bar is not None:
-                bar.close()
-        return audio[: len(meta)], meta, skipped
+        return _render(sfs, plan, n_jobs=len(sfs) * len(progs) * len(plans), n_samples=n_samples, sr=rate,
+                       what="phrases", silent="silent: the SoundFont cannot play it", progress=progress)
 
     return _cached("phrases", key, build, cache=cache, sr=rate)
 

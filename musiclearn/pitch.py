@@ -328,9 +328,7 @@ def _pick_yin(cmnd: np.ndarray, trough_threshold: float) -> np.ndarray:
     first = np.argmax(candidate, axis=-1)
     index = np.where(candidate.any(axis=-1), first, np.argmin(cmnd, axis=-1))
     inner = (index > 0) & (index < cmnd.shape[-1] - 1)
-    safe = np.clip(index, 1, cmnd.shape[-1] - 2)[..., None]
-    offsets = parabolic_offset(*(np.take_along_axis(cmnd, safe + k, axis=-1)[..., 0] for k in (-1, 0, 1)))
-    return index + np.where(inner, offsets, 0.0)
+    return index + np.where(inner, _parabolic_at(cmnd, index), 0.0)
 
 
 def yin(
@@ -471,12 +469,15 @@ def _local_peak(values: np.ndarray, low: int, high: int) -> tuple[np.ndarray, np
     return np.where(np.isfinite(height), best + low, -1), height
 
 
+def _parabolic_at(values: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """The parabolic vertex offset of ``values`` (last axis) around each ``index``, moved inside the edges."""
+    safe = np.clip(index, 1, values.shape[-1] - 2)[..., None]
+    return parabolic_offset(*(np.take_along_axis(values, safe + k, axis=-1)[..., 0] for k in (-1, 0, 1)))
+
+
 def _refine(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     """``index`` plus the parabolic offset of ``values`` around it (index -1 stays NaN)."""
-    ok = index > 0
-    safe = np.clip(index, 1, values.shape[-1] - 2)[..., None]
-    a, b, c = (np.take_along_axis(values, safe + k, axis=-1)[..., 0] for k in (-1, 0, 1))
-    return np.where(ok, index + np.where(ok, parabolic_offset(a, b, c), 0.0), np.nan)
+    return np.where(index > 0, index + _parabolic_at(values, index), np.nan)
 
 
 def autocorrelation_f0(
