@@ -59,7 +59,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -69,6 +68,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ._report import load_average, machine, versions, write_json
 
 __all__ = [
     "PROGRAMS", "PITCH_RANGES", "MODELS", "SPLITS", "BenchConfig", "clip_set", "splits", "prepare",
@@ -404,13 +405,6 @@ def _save_arrays(folder: Path, data: Prepared, holdout: Prepared | None) -> None
             np.save(folder / f"test_{key}.npy", np.ascontiguousarray(getattr(holdout, key)))
 
 
-def _load_average() -> list[float] | None:
-    try:
-        return [round(v, 2) for v in os.getloadavg()]
-    except (AttributeError, OSError):
-        return None
-
-
 def _external_soundfont(path: Any, installed: Sequence[Any]) -> Any:
     """The SoundFont at ``path``, checked to be a real SoundFont that is not one of the training ones."""
     import hashlib
@@ -489,7 +483,7 @@ def run(*, seeds: int = 3, quick: bool = False, holdout_soundfont: Any = None, c
     external = None if holdout_soundfont is None else _external_soundfont(holdout_soundfont, installed)
     if jobs is None:
         jobs = min(2, os.cpu_count() or 1)
-    load_at_start = _load_average()
+    load_at_start = load_average()
     started = time.perf_counter()
     previous_threads = torch.get_num_threads()
     torch.set_num_threads(max(1, threads))
@@ -580,10 +574,6 @@ def _execute(tasks: list[tuple], folder: str, *, jobs: int, threads: int, log: C
 def _report(data: Prepared, rows: list[dict], held_out: dict, cfg: BenchConfig, *, installed: Sequence[Any],
             external: Any, seeds: int, quick: bool, device: str, jobs: int, threads: int, seconds: float,
             prepared_s: float) -> dict[str, Any]:
-    import torch
-
-    from .. import __version__
-
     results = []
     for split in SPLITS:
         for name in MODELS:
@@ -628,10 +618,8 @@ def _report(data: Prepared, rows: list[dict], held_out: dict, cfg: BenchConfig, 
         "threads_per_job": threads,
         "seconds": round(seconds, 1),
         "prepare_seconds": round(prepared_s, 1),
-        "machine": {"cpu_count": os.cpu_count(), "load_average_1_5_15_min": _load_average(),
-                    "platform": platform.platform()},
-        "versions": {"python": platform.python_version(), "musiclearn": __version__, "torch": torch.__version__,
-                     "numpy": np.__version__},
+        "machine": machine(),
+        "versions": versions("torch", "numpy"),
     }
 
 
@@ -736,8 +724,6 @@ def run_command(args: argparse.Namespace) -> int:
     print(f"total {report['seconds']:.0f} s on {report['jobs']} process(es); load average "
           f"{report['machine']['load_average_1_5_15_min']}")
     if args.json:
-        from .._cache import atomic_write_bytes
-
-        atomic_write_bytes(args.json, (json.dumps(report, indent=2) + "\n").encode())
+        write_json(args.json, report)
         print(f"report written to {args.json}")
     return 0

@@ -42,8 +42,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
 import sys
 import time
 from collections.abc import Callable
@@ -51,6 +49,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+
+from ._report import machine, versions, write_json
 
 __all__ = ["BenchConfig", "run", "format_table", "configure", "run_command"]
 
@@ -100,13 +100,6 @@ class BenchConfig:
         return json.loads(json.dumps(asdict(self)))
 
 
-def _load_average() -> list[float] | None:
-    try:
-        return [round(v, 2) for v in os.getloadavg()]
-    except (AttributeError, OSError):  # pragma: no cover - Windows
-        return None
-
-
 def _held_out_windows(clips: list[np.ndarray], length: int) -> list[tuple[Any, Any]]:
     import torch
 
@@ -142,7 +135,7 @@ def run(config: BenchConfig | None = None, *, quick: bool = False, seed: int = 0
     """
     import torch
 
-    from .. import __version__, corpus, generate
+    from .. import corpus, generate
     from .. import next_sample as ns
     from .. import train as training
     from ..models import TransformerLanguageModel
@@ -267,10 +260,8 @@ def run(config: BenchConfig | None = None, *, quick: bool = False, seed: int = 0
         "config": cfg.to_dict(),
         "seconds": round(seconds, 1),
         "torch_threads": 1,
-        "machine": {"cpu_count": os.cpu_count(), "load_average_1_5_15_min": _load_average(),
-                    "platform": platform.platform()},
-        "versions": {"python": platform.python_version(), "musiclearn": __version__, "torch": torch.__version__,
-                     "numpy": np.__version__},
+        "machine": machine(),
+        "versions": versions("torch", "numpy"),
     }
     return report
 
@@ -342,8 +333,6 @@ def run_command(args: argparse.Namespace) -> int:
     print(format_table(report))
     print(f"total {report['seconds']:.0f} s; load average {report['machine']['load_average_1_5_15_min']}")
     if args.json:
-        from .._cache import atomic_write_bytes
-
-        atomic_write_bytes(args.json, (json.dumps(report, indent=2) + "\n").encode())
+        write_json(args.json, report)
         print(f"report written to {args.json}")
     return 0

@@ -8,13 +8,13 @@ report's fields are described in :mod:`musiclearn.bench`.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
 from pathlib import Path
 from typing import Any, Callable
 
+from ._report import load_average, versions, write_json
 from ._timing import time_pair
 
 __all__ = ["NUMPY_TARGET", "TORCH_TARGET", "run_features", "format_table", "configure", "run_command"]
@@ -46,28 +46,8 @@ def _max_rel_diff(ours: Any, theirs: Any) -> float:
 
 def _load_average() -> float | None:
     """The 1-minute load average (runnable processes), where the OS reports one."""
-    try:
-        return round(os.getloadavg()[0], 2)
-    except (AttributeError, OSError):
-        return None
-
-
-def _versions() -> dict[str, str]:
-    import librosa
-    import numpy
-    import scipy
-    import torch
-
-    from .. import __version__
-
-    return {
-        "python": platform.python_version(),
-        "musiclearn": __version__,
-        "numpy": numpy.__version__,
-        "scipy": scipy.__version__,
-        "librosa": librosa.__version__,
-        "torch": torch.__version__,
-    }
+    loads = load_average()
+    return None if loads is None else loads[0]
 
 
 def run_features(
@@ -189,7 +169,7 @@ def run_features(
         "signal": {"sr": sr, "seconds": seconds, "clips": clips, "clip_seconds": clip_seconds, "dtype": "float32"},
         "repeats": repeats,
         "results": results,
-        "versions": _versions(),
+        "versions": versions("numpy", "scipy", "librosa", "torch"),
     }
 
 
@@ -245,9 +225,7 @@ def run_command(args: argparse.Namespace) -> int:
     print()
     print(format_table(report))
     if args.json is not None:
-        from .._cache import atomic_write_bytes
-
-        atomic_write_bytes(args.json, (json.dumps(report, indent=2) + "\n").encode("utf-8"))
+        write_json(args.json, report)
         print(f"\nwrote {args.json}")
     return 0
 

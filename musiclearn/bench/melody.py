@@ -80,7 +80,6 @@ import io
 import json
 import math
 import os
-import platform
 import sys
 import time
 import warnings
@@ -92,6 +91,7 @@ import numpy as np
 
 from ..errors import DataError
 from ..ngram import NGramModel, entropy_weighted_mixture
+from ._report import versions, write_json
 
 __all__ = [
     "ANCHORS",
@@ -1077,8 +1077,6 @@ def _report(data: _Data, results: _Results, cfg: BenchConfig, *, quick: bool, se
     """The benchmark's JSON content."""
     import torch
 
-    import musiclearn
-
     return {
         "dataset": data.dataset,
         "folds": len(data.folds),
@@ -1102,8 +1100,7 @@ def _report(data: _Data, results: _Results, cfg: BenchConfig, *, quick: bool, se
         "torch_threads": torch.get_num_threads(),
         "jobs": jobs,
         "cpu_count": os.cpu_count(),
-        "versions": {"python": platform.python_version(), "torch": torch.__version__,
-                     "numpy": np.__version__, "musiclearn": musiclearn.__version__},
+        "versions": versions("torch", "numpy"),
     }
 
 
@@ -1331,9 +1328,7 @@ def run_command(args: argparse.Namespace) -> int:
     print()
     print(format_table(report))
     if args.json:
-        from .._cache import atomic_write_bytes
-
-        atomic_write_bytes(args.json, (json.dumps(report, indent=2) + "\n").encode("utf-8"))
+        write_json(args.json, report)
         print(f"\nwrote {args.json}")
     return 0
 
