@@ -115,6 +115,10 @@ def test_audio_benchmark_numbers_in_the_readme_are_the_measured_ones():
     assert f"{report['clips']:,} clips" in section
     gaps = [gap for per_split in report["inflation"].values() for gap in per_split.values()]
     assert f"by {min(gaps):.2f} to {max(gaps):.2f}" in section
+    unseen = {p["name"]: p for p in by[("cnn-logmel", "program-disjoint")]["per_program"].values()}
+    for name, family in (("Distortion Guitar", "brass"), ("Muted Trumpet", "reed")):   # as the README says
+        wrong = {f: c for f, c in unseen[name]["predicted"].items() if f != unseen[name]["family"]}
+        assert max(wrong, key=wrong.get) == family, f"the README says {name} is taken for {family}"
 
 
 def test_audio_generation_numbers_in_the_readme_are_the_measured_ones():
