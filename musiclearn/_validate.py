@@ -287,6 +287,21 @@ def signal(
     return arr
 
 
+def split_plan(names: Any, fractions: Any, seed: object, *, example: str = "(0.8, 0.2)") -> tuple[list, list[float], int]:
+    """Split names, their fractions (non-negative, summing to 1) and a seed, checked: ``(names, weights, seed)``."""
+    names = list(names)
+    weights = [float(f) for f in fractions]
+    if len(weights) != len(names) or not names:
+        raise ValueError(f"give one fraction per split name: {len(weights)} fractions for names {names}")
+    if len(set(names)) != len(names) or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"split names must be distinct strings, got {names}")
+    if any(not math.isfinite(w) or w < 0 for w in weights) or not math.isclose(sum(weights), 1.0, abs_tol=1e-6):
+        raise ValueError(f"fractions must be non-negative and sum to 1, e.g. {example}; got {tuple(fractions)}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    return names, weights, int(seed)
+
+
 def existing_file(path: PathLike, error: type) -> Path:
     """``path`` as a Path if it is a readable, non-empty regular file.
 

@@ -39,7 +39,6 @@ Batches
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -606,16 +605,7 @@ def split_by_tune(
     import numpy as np
 
     tunes = _as_melodies(melodies)
-    names = list(names)
-    weights = [float(f) for f in fractions]
-    if len(weights) != len(names) or len(names) < 1:
-        raise ValueError(f"give one fraction per split name: {len(weights)} fractions for names {names}")
-    if len(set(names)) != len(names) or not all(isinstance(n, str) for n in names):
-        raise ValueError(f"split names must be distinct strings, got {names}")
-    if any(not math.isfinite(w) or w < 0 for w in weights) or not math.isclose(sum(weights), 1.0, abs_tol=1e-6):
-        raise ValueError(f"fractions must be non-negative and sum to 1, e.g. (0.8, 0.1, 0.1); got {tuple(fractions)}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    names, weights, seed = _validate.split_plan(names, fractions, seed, example="(0.8, 0.1, 0.1)")
     groups: dict[tuple[int, ...], list[int]] = defaultdict(list)
     for i, m in enumerate(tunes):
         groups[interval_signature(m)].append(i)

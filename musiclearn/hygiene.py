@@ -1189,16 +1189,7 @@ def group_split(
     {'train': ..., 'test': ...}
     """
     labels = list(groups)
-    names = list(names)
-    weights = [float(f) for f in fractions]
-    if len(weights) != len(names) or not names:
-        raise ValueError(f"give one fraction per split name: {len(weights)} fractions for names {names}")
-    if len(set(names)) != len(names) or not all(isinstance(n, str) for n in names):
-        raise ValueError(f"split names must be distinct strings, got {names}")
-    if any(not math.isfinite(w) or w < 0 for w in weights) or not math.isclose(sum(weights), 1.0, abs_tol=1e-6):
-        raise ValueError(f"fractions must be non-negative and sum to 1, e.g. (0.8, 0.2); got {tuple(fractions)}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    names, weights, seed = _validate.split_plan(names, fractions, seed)
     merged = merge_groups(labels, np.zeros((0, 2), int) if links is None else links)
     members: dict[int, list[int]] = {}
     for i, g in enumerate(merged):
